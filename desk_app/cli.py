@@ -1,0 +1,128 @@
+"""The ``desk-app`` command: with no subcommand it opens the desk; subcommands do support work.
+
+Exit codes are a contract: 0 success, 1 the answer is "no" (e.g. an invalid
+document), 2 a usage error (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from desk_app import __version__
+from desk_app.identity import ALL_KINDS, DocumentKind, InvalidDocumentError, identify
+
+EXIT_OK = 0
+EXIT_NO = 1
+EXIT_USAGE = 2
+
+_IDENTIFY_FIELDS = (
+    "kind",
+    "number",
+    "birth_date",
+    "sex",
+    "region_code",
+    "region_name",
+    "expiry_date",
+    "expired",
+)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="desk-app",
+        description="Deposit-free counter desk. With no subcommand, opens the desk window.",
+    )
+    parser.add_argument("--version", action="version", version=f"desk-app {__version__}")
+    parser.add_argument(
+        "--language",
+        choices=["zh_CN", "en"],
+        default="zh_CN",
+        help="language of the window (default: zh_CN, Simplified Chinese)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ident = sub.add_parser(
+        "identify",
+        help="validate a document number or MRZ and print it as JSON",
+        description="Validate TEXT as an identity document and print one JSON object. "
+        "Exit 0 when valid, 1 when not, 2 on a usage error. MRZ lines may be separated "
+        "by newlines (or a literal \\n) or run together.",
+    )
+    ident.add_argument("text", metavar="TEXT", help="the number, as typed, pasted or scanned")
+    ident.add_argument(
+        "--kind",
+        action="append",
+        choices=[k.value for k in DocumentKind],
+        help="accept only this kind (repeatable); default: every kind",
+    )
+    ident.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    return parser
+
+
+def identify_json(
+    text: str, kinds: Sequence[str] | None = None, today: dt.date | None = None
+) -> tuple[int, dict[str, Any]]:
+    """The ``identify`` subcommand's exit code and JSON object.
+
+    Args:
+        text: the input text.
+        kinds: document kinds to accept (values of :class:`DocumentKind`); None for all.
+        today: reference date; default today.
+
+    Returns:
+        ``(exit code, object)``.
+    """
+    today = today or dt.date.today()
+    accepted = {DocumentKind(k) for k in kinds} if kinds else ALL_KINDS
+    try:
+        document = identify(text, kinds=accepted, today=today)
+    except InvalidDocumentError as error:
+        out: dict[str, Any] = {"valid": False}
+        out.update(dict.fromkeys(_IDENTIFY_FIELDS))
+        out["kind"] = error.kind.value if error.kind else None
+        out["warnings"] = []
+        out["errors"] = [p.to_dict() for p in error.problems]
+        return EXIT_NO, out
+    out = document.to_dict(today)
+    out["errors"] = []
+    return EXIT_OK, out
+
+
+def _print_json(obj: dict[str, Any]) -> None:
+    if hasattr(sys.stdout, "reconfigure"):
+        # A Chinese Windows console defaults to GBK; JSON is UTF-8.
+        sys.stdout.reconfigure(encoding="utf-8")
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``desk-app``.
+
+    Args:
+        argv: the arguments after the program name; default ``sys.argv[1:]``.
+
+    Returns:
+        The process exit code.
+    """
+    args = build_parser().parse_args(argv)
+    if args.command == "identify":
+        code, obj = identify_json(args.text, args.kind, args.today)
+        _print_json(obj)
+        return code
+    # Imported here so that support commands never load Qt.
+    from desk_app.ui.app import run_desk
+
+    return run_desk(args.language)

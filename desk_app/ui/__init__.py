@@ -1,0 +1,1 @@
+"""The desk's user interface: the only package that imports PySide6."""

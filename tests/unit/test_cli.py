@@ -1,0 +1,99 @@
+"""``desk-app identify`` through the installed console script, as support staff run it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+
+
+def desk_app(*args: str) -> tuple[int, dict[str, Any] | None, str]:
+    script = shutil.which("desk-app")
+    command = [script] if script else [sys.executable, "-m", "desk_app"]
+    done = subprocess.run(
+        [*command, *args], capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+    parsed = json.loads(done.stdout) if done.stdout.strip() else None
+    return done.returncode, parsed, done.stderr
+
+
+FIELDS = {
+    "valid",
+    "kind",
+    "number",
+    "birth_date",
+    "sex",
+    "region_code",
+    "region_name",
+    "expiry_date",
+    "expired",
+    "warnings",
+    "errors",
+}
+
+
+def test_a_valid_number_prints_the_contract_fields_and_exits_0() -> None:
+    code, out, _ = desk_app("identify", "371602198601115150")
+    assert code == 0
+    assert out is not None
+    assert out.keys() >= FIELDS
+    assert out["valid"] is True
+    assert out["kind"] == "resident_id"
+    assert out["number"] == "371602198601115150"
+    assert out["birth_date"] == "1986-01-11"
+    assert out["sex"] == "M"
+    assert out["region_code"] == "371602"
+    assert out["region_name"] == "山东省滨州市滨城区"
+    assert out["errors"] == []
+
+
+def test_an_invalid_number_prints_errors_with_positions_and_exits_1() -> None:
+    code, out, _ = desk_app("identify", "36042619910102009X")
+    assert code == 1
+    assert out is not None
+    assert out["valid"] is False
+    assert out["kind"] == "resident_id"
+    assert out["errors"][0]["code"] == "check"
+    assert out["errors"][0]["position"] == 18
+    assert "校验码" in out["errors"][0]["message"]
+    assert out.keys() >= FIELDS
+
+
+def test_a_passport_mrz_with_newlines_and_expiry() -> None:
+    code, out, _ = desk_app("identify", "--today", "2026-12-03", TD3)
+    assert code == 0
+    assert out is not None
+    assert out["kind"] == "mrz"
+    assert out["expiry_date"] == "2012-04-15"
+    assert out["expired"] is True
+    assert [w["code"] for w in out["warnings"]] == ["expired"]
+
+
+def test_a_passport_mrz_with_a_literal_backslash_n() -> None:
+    code, out, _ = desk_app("identify", TD3.replace("\n", "\\n"))
+    assert code == 0
+    assert out is not None
+    assert out["number"] == "L898902C3"
+
+
+@pytest.mark.parametrize(
+    "args", [["identify"], ["identify", "--kind", "nonsense", "x"], ["no-such-command"]]
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    code, out, err = desk_app(*args)
+    assert code == 2
+    assert out is None
+    assert "usage" in err
+
+
+def test_kind_restriction() -> None:
+    code, out, _ = desk_app("identify", "--kind", "uscc", "371602198601115150")
+    assert code == 1
+    assert out is not None
+    assert out["errors"][0]["code"] == "not_accepted_here"
