@@ -11,25 +11,20 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
 from desk_app import __version__
-from desk_app.identity import ALL_KINDS, DocumentKind, InvalidDocumentError, identify
+from desk_app.identity import ALL_KINDS, Document, DocumentKind, InvalidDocumentError, identify
+from desk_app.identity.regions import TABLE_VERSION
 
 EXIT_OK = 0
 EXIT_NO = 1
 EXIT_USAGE = 2
+# sysexits' EX_IOERR: the answer could not be written (disk full, closed stdout).
+EXIT_OUTPUT_FAILED = 74
 
-_IDENTIFY_FIELDS = (
-    "kind",
-    "number",
-    "birth_date",
-    "sex",
-    "region_code",
-    "region_name",
-    "expiry_date",
-    "expired",
-)
+_IDENTIFY_FIELDS = (*(f.name for f in fields(Document) if f.name != "warnings"), "expired")
 
 
 def _date(text: str) -> dt.date:
@@ -95,17 +90,28 @@ def identify_json(
         out["kind"] = error.kind.value if error.kind else None
         out["warnings"] = []
         out["errors"] = [p.to_dict() for p in error.problems]
+        out["region_table"] = TABLE_VERSION
         return EXIT_NO, out
     out = document.to_dict(today)
     out["errors"] = []
+    out["region_table"] = TABLE_VERSION
     return EXIT_OK, out
 
 
-def _print_json(obj: dict[str, Any]) -> None:
-    if hasattr(sys.stdout, "reconfigure"):
-        # A Chinese Windows console defaults to GBK; JSON is UTF-8.
-        sys.stdout.reconfigure(encoding="utf-8")
-    print(json.dumps(obj, ensure_ascii=False))
+def _print_json(obj: dict[str, Any]) -> bool:
+    """Write one JSON line to stdout; False (and a word on stderr) when it cannot."""
+    try:
+        if sys.stdout is None:
+            raise OSError("standard output is closed")
+        if hasattr(sys.stdout, "reconfigure"):
+            # A Chinese Windows console defaults to GBK; JSON is UTF-8.
+            sys.stdout.reconfigure(encoding="utf-8")
+        print(json.dumps(obj, ensure_ascii=False), flush=True)
+    except OSError as error:
+        if sys.stderr is not None:
+            print(f"desk-app: cannot write the answer: {error.strerror or error}", file=sys.stderr)
+        return False
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,8 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "identify":
         code, obj = identify_json(args.text, args.kind, args.today)
-        _print_json(obj)
-        return code
+        return code if _print_json(obj) else EXIT_OUTPUT_FAILED
     # Imported here so that support commands never load Qt.
     from desk_app.ui.app import run_desk
 

@@ -63,14 +63,14 @@ _MESSAGES: Mapping[str, tuple[str, str]] = {
         "Nothing was read. Scan or type the number again.",
     ),
     "too_long": (
-        "输入太长（{length} 个字符），不是证件号码。请清空后重新扫描。",
-        "The input is too long ({length} characters) to be a document number. "
+        "输入太长（超过 {limit} 个字符），不是证件号码。请清空后重新扫描。",
+        "The input is too long (over {limit} characters) to be a document number. "
         "Clear it and scan again.",
     ),
     "unrecognised": (
         "无法识别的号码（{length} 位）：不是身份证、居住证、永久居留证、"
         "护照机读区或统一社会信用代码。",
-        "Not a recognised document ({length} characters): not an identity number, residence "
+        "Not a recognised document ({length} character(s)): not an identity number, residence "
         "permit, permanent residence card, passport MRZ or unified social credit code.",
     ),
     "not_accepted_here": (
@@ -79,12 +79,12 @@ _MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "incomplete": (
         "只读到 {length} 位，{kind_zh}应为 {expected} 位：扫描不完整，请重新扫描。",
-        "Only {length} characters were read; a {kind_en} has {expected}. "
+        "Only {length} character(s) were read; a {kind_en} has {expected}. "
         "The scan is incomplete: scan again.",
     ),
     "length": (
         "长度为 {length} 位，{kind_zh}应为 {expected} 位。",
-        "{length} characters; a {kind_en} has {expected}.",
+        "{length} character(s); a {kind_en} has {expected}.",
     ),
     "character": (
         "第 {position} 位“{char}”不对：这一位应为{rule_zh}。",
@@ -132,9 +132,9 @@ _MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     # Warnings: the document is accepted, the clerk is told.
     "region_unknown": (
-        "地区代码 {code} 不在行政区划代码表中（表版本 {version}），号码校验正确，已接受。",
-        "Region code {code} is not in the division code table (version {version}); "
-        "the check character is right, so the number is accepted.",
+        "地区代码 {code} 不在行政区划代码表中；号码校验正确，已接受，请核对证件。",
+        "Region code {code} is not in the division code table; the check character is "
+        "right, so the number is accepted. Compare it with the document.",
     ),
     "legacy_upgraded": (
         "15 位旧号码已升为 18 位：{number}。",

@@ -87,12 +87,13 @@ def _split(lines: Sequence[str]) -> tuple[_Layout, list[str]]:
             w = layout.width
             return layout, [text[i * w : (i + 1) * w] for i in range(layout.lines)]
     widths = " + ".join(str(len(x)) for x in lines)
+    plural = "s" if len(lines) != 1 else ""
     raise InvalidDocumentError(
         [
             Problem.of(
                 "mrz_layout",
                 shape_zh=f"{len(lines)} 行（{widths} 位）",
-                shape_en=f"{len(lines)} lines ({widths} characters)",
+                shape_en=f"{len(lines)} line{plural} ({widths} characters)",
             )
         ],
         _KIND,
@@ -228,11 +229,18 @@ def parse(lines: Sequence[str], today: dt.date) -> Document:
     line = rows[data_line]
     r.check("birth date", data_line, line[col : col + 6], col + 6)
     r.check("expiry date", data_line, line[col + 8 : col + 14], col + 14)
-    r.check("composite", composite_at[0], composite_data, composite_at[1])
+    # The composite covers the other check digits: when one of them is wrong the
+    # composite fails too, and saying so would only add noise.
+    if not r.problems:
+        r.check("composite", composite_at[0], composite_data, composite_at[1])
+    checks = r.problems
+    r.problems = []
     birth = r.date("birth date", data_line, col, today, future=False)
     expiry = r.date("expiry date", data_line, col + 8, today, future=True)
-    if r.problems:
-        raise InvalidDocumentError(r.problems, _KIND)
+    # Causes first: an impossible date explains the check digit that fails with it.
+    problems = r.problems + checks
+    if problems:
+        raise InvalidDocumentError(problems, _KIND)
     sex_char = line[col + 7]
     sex = {"F": Sex.FEMALE, "M": Sex.MALE}.get(sex_char)
     nationality = nationality.strip("<")

@@ -2,8 +2,9 @@
 
 The mapping is explicit on purpose: full-width ASCII from a Chinese input method
 (U+FF01..U+FF5E) and the ideographic space become their ASCII forms; dashes and
-spaces are separators; scanner terminators (CR, LF, CRLF, TAB) end lines. Nothing
-else is converted. Unicode's compatibility normalisation (NFKC) would also turn
+spaces are separators; invisible format characters (Unicode category Cf) are
+dropped; scanner terminators (CR, LF, CRLF, TAB) end lines. Nothing else is
+converted. Unicode's compatibility normalisation (NFKC) would also turn
 superscripts, circled and mathematical digits into ASCII digits, which would
 accept text no document carries; other scripts' digits are rejected, never
 converted.
@@ -12,6 +13,7 @@ converted.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Longer than any document (a TD1 MRZ is 90 characters plus separators): beyond
@@ -73,8 +75,12 @@ def normalize(text: str) -> NormalizedInput:
     lines = []
     for line in _LINE_BREAKS.split(mapped):
         # Upper-case ASCII only: "ß".upper() is "SS", which would shift positions.
+        # Invisible format characters (zero-width space, BOM, bidi marks, soft hyphen)
+        # come with text pasted from web pages and documents; the clerk cannot see them.
         cleaned = "".join(
-            ch.upper() if ch.isascii() else ch for ch in line if ch not in _SEPARATORS
+            ch.upper() if ch.isascii() else ch
+            for ch in line
+            if ch not in _SEPARATORS and unicodedata.category(ch) != "Cf"
         )
         if cleaned:
             lines.append(cleaned)

@@ -24,18 +24,21 @@ _BIRTH_CENTURIES = frozenset({"18", "19", "20"})
 
 
 def _likelier(
-    person_error: InvalidDocumentError, code_error: InvalidDocumentError
+    text: str, person_error: InvalidDocumentError, code_error: InvalidDocumentError
 ) -> InvalidDocumentError:
     """Of two readings that both failed, the one whose explanation helps the clerk.
 
-    A reading that fails only on its check character (every character is allowed)
-    is what the clerk meant; one that fails on characters is the wrong reading.
+    Digits 7-8 that carry a birth century (18, 19, 20) mean a person number with a
+    typo, whatever else is wrong. Otherwise the reading with fewer wrong characters
+    is what the clerk meant.
     """
+    if text[6:8] in _BIRTH_CENTURIES:
+        return person_error
 
     def character_faults(error: InvalidDocumentError) -> int:
         return sum(p.code == "character" for p in error.problems)
 
-    if character_faults(code_error) < character_faults(person_error):
+    if character_faults(code_error) <= character_faults(person_error):
         return code_error
     return person_error
 
@@ -84,7 +87,7 @@ def _read_18(text: str, kinds: Collection[DocumentKind], today: dt.date) -> Docu
         try:
             return parser(text, today)
         except InvalidDocumentError as person_error:
-            raise _likelier(person_error, code_error) from None
+            raise _likelier(text, person_error, code_error) from None
 
 
 def _dispatch(
@@ -101,7 +104,7 @@ def _dispatch(
     if length == resident_id.LENGTH:
         return _read_18(text, kinds, today)
     kind = DocumentKind.USCC if kinds == {DocumentKind.USCC} else DocumentKind.RESIDENT_ID
-    if digits >= length - 1 or kind is DocumentKind.USCC:
+    if (digits and digits >= length - 1) or kind is DocumentKind.USCC:
         # A dropped character is an incomplete scan, never a legacy number.
         code = "incomplete" if length in (16, 17) else "length"
         raise InvalidDocumentError(
@@ -133,7 +136,7 @@ def identify(
     """
     today = today or dt.date.today()
     if len(text) > MAX_INPUT_LENGTH:
-        raise InvalidDocumentError([Problem.of("too_long", length=len(text))])
+        raise InvalidDocumentError([Problem.of("too_long", limit=MAX_INPUT_LENGTH)])
     normalized = normalize(text)
     if not normalized.text:
         raise InvalidDocumentError([Problem.of("empty")])

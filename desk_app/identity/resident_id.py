@@ -65,8 +65,8 @@ def read_gb11643(number: str, kind: DocumentKind, today: dt.date) -> Gb11643Fiel
     birth, date_problems = parse_birth_date(number[6:14], 7, today)
     expected = mod11_2_check(number[:17])
     if number[17] != expected:
-        # The check is the stronger evidence of a typo: say it first.
-        date_problems.insert(0, Problem.of("check", 18, expected=expected, actual=number[17]))
+        # After any date problem: a typo in the date is the cause, the check the symptom.
+        date_problems.append(Problem.of("check", 18, expected=expected, actual=number[17]))
     if date_problems or birth is None:
         raise InvalidDocumentError(date_problems, kind)
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
@@ -126,9 +126,7 @@ def parse(number: str, today: dt.date) -> Document:
     region_code = number[:6]
     region_name = regions.region_name(region_code, fields.birth_date.year)
     if region_name is None:
-        warnings.append(
-            Problem.of("region_unknown", 1, code=region_code, version=regions.TABLE_VERSION)
-        )
+        warnings.append(Problem.of("region_unknown", 1, code=region_code))
     return Document(
         kind=kind,
         number=number,

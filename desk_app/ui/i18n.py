@@ -7,6 +7,7 @@ call it) and, in a checkout where nobody built them yet, on first start.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -72,7 +73,8 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         return []
     folder = translations_dir()
     qm = folder / f"desk_app_{language}.qm"
-    if not qm.exists() and (folder / f"desk_app_{language}.ts").exists():
+    # A read-only install ships its .qm built: then use what is there.
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
         compile_translations(folder)
     installed = []
     ours = QTranslator(app)

@@ -43,6 +43,22 @@
         <source>Not a valid document</source>
         <translation>证件号码无效</translation>
     </message>
+    <message>
+        <source>Reading the passport…</source>
+        <translation>正在读取护照…</translation>
+    </message>
+    <message>
+        <source>Line {count} of the machine-readable zone read; scan the next line.</source>
+        <translation>已读到机读区第 {count} 行，请扫描下一行。</translation>
+    </message>
+    <message>
+        <source>Esc starts again.</source>
+        <translation>按 Esc 重新开始。</translation>
+    </message>
+    <message>
+        <source>…and {count} more problems</source>
+        <translation>…另有 {count} 处错误</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

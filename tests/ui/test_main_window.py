@@ -96,3 +96,38 @@ def test_a_doubled_terminator_is_one_scan(qtbot: QtBot) -> None:
     scan(qtbot, window, NUMBER)
     qtbot.keyClick(window.scan_field, Qt.Key.Key_Enter)
     assert window.document_panel.property("state") == "valid"
+
+
+TD3 = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+
+
+def test_a_passport_reader_typing_line_by_line_is_one_scan(qtbot: QtBot) -> None:
+    window = make_window(qtbot)
+    scan(qtbot, window, TD3[0])
+    assert "第 1 行" in window.document_panel.detail.text()
+    scan(qtbot, window, TD3[1])
+    panel = window.document_panel
+    assert "L8*****C3" in panel.headline.text()
+    assert "ERIKSSON ANNA MARIA" in panel.detail.text()
+    assert panel.property("state") == "warning"  # expired in 2012: flagged, not refused
+
+
+def test_escape_drops_a_half_read_passport(qtbot: QtBot) -> None:
+    window = make_window(qtbot)
+    scan(qtbot, window, TD3[0])
+    qtbot.keyClick(window.scan_field, Qt.Key.Key_Escape)
+    assert window.document_panel.property("state") == "idle"
+    scan(qtbot, window, NUMBER)
+    assert window.document_panel.property("state") == "valid"
+
+
+def test_each_problem_gets_its_own_line_cause_first(qtbot: QtBot) -> None:
+    window = make_window(qtbot)
+    scan(qtbot, window, "371602198613115150")
+    lines = window.document_panel.detail.text().splitlines()
+    assert len(lines) == 2
+    assert "日期" in lines[0]
+    assert "校验码" in lines[1]

@@ -97,3 +97,34 @@ def test_kind_restriction() -> None:
     assert code == 1
     assert out is not None
     assert out["errors"][0]["code"] == "not_accepted_here"
+
+
+def test_invalid_output_has_the_same_keys_as_valid_output() -> None:
+    _, valid, _ = desk_app("identify", "371602198601115150")
+    _, invalid, _ = desk_app("identify", "371602198601115151")
+    assert valid is not None
+    assert invalid is not None
+    assert invalid.keys() == valid.keys()
+
+
+def test_a_stray_letter_in_an_identity_number_is_explained_as_such() -> None:
+    # Not as a unified social credit code with a wrong check character.
+    _, out, _ = desk_app("identify", "3716021986X1115150")
+    assert out is not None
+    assert out["kind"] == "resident_id"
+    assert (out["errors"][0]["code"], out["errors"][0]["position"]) == ("character", 11)
+
+
+def test_an_answer_that_cannot_be_written_is_not_mistaken_for_invalid() -> None:
+    script = shutil.which("desk-app")
+    command = [script] if script else [sys.executable, "-m", "desk_app"]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [*command, "identify", "371602198601115150"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 74
+    assert "cannot write" in done.stderr

@@ -268,3 +268,27 @@ def test_td1_with_a_long_document_number_is_read() -> None:
 )
 def test_numbers_are_masked_for_display(number: str, masked: str) -> None:
     assert mask_number(number) == masked
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u200e", "\u00ad", "\u2060"])
+def test_invisible_characters_from_a_paste_are_dropped(invisible: str) -> None:
+    assert identify(VALID[:9] + invisible + VALID[9:], today=TODAY).number == VALID
+
+
+def test_a_date_typo_is_reported_before_the_check_it_breaks() -> None:
+    assert codes("371602198613115150") == [("date", 7), ("check", 18)]
+
+
+def test_a_wrong_mrz_field_check_does_not_also_blame_the_composite() -> None:
+    line = TD3[1][:9] + "7" + TD3[1][10:]
+    assert codes(TD3[0] + "\n" + line) == [("mrz_check", 54)]
+
+
+def test_an_impossible_mrz_date_comes_before_its_check_digit() -> None:
+    line = TD3[1][:15] + "13" + TD3[1][17:]  # birth month 13
+    problems = codes(TD3[0] + "\n" + line)
+    assert problems[0] == ("mrz_date", 58)
+
+
+def test_a_lone_emoji_is_unrecognised() -> None:
+    assert codes("😀") == [("unrecognised", None)]

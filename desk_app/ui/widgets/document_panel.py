@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from desk_app.identity import Document, InvalidDocumentError, Sex
 from desk_app.identity.document import KIND_NAMES
 
+# Past three problems the text is not the document the clerk thinks it is.
+_PROBLEMS_SHOWN = 3
+
 
 def age_on(birth: dt.date, today: dt.date) -> int:
     """Age in whole years on ``today``."""
@@ -24,7 +27,7 @@ class DocumentPanel(QFrame):
         self.setObjectName("documentPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._english = language == "en"
-        self.headline = QLabel(self.tr("Scan the customer's document"))
+        self.headline = QLabel()
         self.headline.setObjectName("documentHeadline")
         self.headline.setWordWrap(True)
         self.detail = QLabel()
@@ -35,7 +38,7 @@ class DocumentPanel(QFrame):
         layout.addWidget(self.headline, 0, 0)
         layout.addWidget(self.detail, 1, 0)
         layout.setRowStretch(2, 1)
-        self.setProperty("state", "idle")
+        self.show_idle()
 
     def _set_state(self, state: str) -> None:
         # The stylesheet colours by this property; the text says the same in words.
@@ -71,8 +74,31 @@ class DocumentPanel(QFrame):
         self.detail.setText("\n".join(lines))
         self._set_state("warning" if document.warnings else "valid")
 
+    def show_idle(self) -> None:
+        """Waiting for the next customer."""
+        self.headline.setText(self.tr("Scan the customer's document"))
+        self.detail.clear()
+        self._set_state("idle")
+
+    def show_waiting_for_mrz_line(self, lines_read: int) -> None:
+        """Part of a machine-readable zone has arrived; the rest should follow."""
+        self.headline.setText(self.tr("Reading the passport…"))
+        self.detail.setText(
+            self.tr("Line {count} of the machine-readable zone read; scan the next line.").format(
+                count=lines_read
+            )
+            + "\n"
+            + self.tr("Esc starts again.")
+        )
+        self._set_state("idle")
+
     def show_error(self, error: InvalidDocumentError) -> None:
-        """Show why the scan is not a valid document."""
+        """Show why the scan is not a valid document, one problem per line."""
         self.headline.setText("✘ " + self.tr("Not a valid document"))
-        self.detail.setText(error.message("en" if self._english else "zh"))
+        shown = error.problems[:_PROBLEMS_SHOWN]
+        lines = [p.message_en if self._english else p.message_zh for p in shown]
+        more = len(error.problems) - len(shown)
+        if more:
+            lines.append(self.tr("…and {count} more problems").format(count=more))
+        self.detail.setText("\n".join(lines))
         self._set_state("invalid")

@@ -1,0 +1,1 @@
+"""Input devices at the counter: card readers and keyboard-wedge scanners. No Qt."""
