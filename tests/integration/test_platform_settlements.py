@@ -1,0 +1,292 @@
+"""Settlements: idempotent on their id, one per case, and they move credit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+
+import pytest
+import requests
+
+from desk_app.identity.checksums import mod11_2_check
+from desk_app.training_platform.server import EmbeddedPlatform
+from tests.integration.conftest import TIMEOUT, Client, settlement_body
+
+AT_1000 = "371602198601115150"
+AT_950 = "360426199101010071"
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def today() -> dt.date:
+    return dt.datetime.now(CHINA).date()
+
+
+def test_a_settlement_is_recorded_and_paid_on_time_raises_the_score(hospital: Client) -> None:
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    answer = hospital.settle(decision["decision_id"])
+    assert answer.status_code == 201
+    body = answer.json()
+    assert body["status"] == "settled"
+    assert body["self_pay_fen"] == 370350
+    assert body["credit"] == {
+        "score_before": 1000,
+        "score_after": 1005,
+        "level_before": "AA",
+        "level_after": "AA",
+    }
+
+
+def test_the_same_settlement_id_twice_returns_the_first_result(hospital: Client) -> None:
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    body = settlement_body(decision["decision_id"])
+    first = hospital.post("/v1/settlements", body)
+    again = hospital.post("/v1/settlements", body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    # Credit moved once, not twice.
+    assert again.json()["credit"]["score_after"] == 1005
+
+
+def test_the_same_settlement_id_with_another_body_is_a_conflict(hospital: Client) -> None:
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    body = settlement_body(decision["decision_id"])
+    assert hospital.post("/v1/settlements", body).status_code == 201
+    changed = hospital.post("/v1/settlements", {**body, "method": "cash"})
+    assert changed.status_code == 409
+    assert changed.json()["code"] == "idempotency_conflict"
+
+
+def test_a_second_settlement_for_the_same_case_is_a_conflict(hospital: Client) -> None:
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    assert hospital.settle(decision["decision_id"]).status_code == 201
+    second = hospital.settle(decision["decision_id"])
+    assert second.status_code == 409
+    assert second.json()["code"] == "already_settled"
+
+
+def test_two_threads_sending_the_same_settlement_make_one_record(
+    platform: EmbeddedPlatform, hospital: Client
+) -> None:
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    body = settlement_body(decision["decision_id"])
+    start = threading.Barrier(8)
+    results: list[tuple[int, dict[str, object]]] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        session = requests.Session()
+        start.wait(timeout=10)
+        answer = session.post(
+            hospital.base_url + "/v1/settlements",
+            json=body,
+            headers=hospital.headers(),
+            timeout=TIMEOUT,
+        )
+        with lock:
+            results.append((answer.status_code, answer.json()))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] * 7 + [201]
+    assert len({str(answer) for _, answer in results}) == 1
+    rows = platform.app.state.service.db.read_all(
+        "SELECT settlement_id FROM settlements WHERE decision_id = ?", (decision["decision_id"],)
+    )
+    assert len(rows) == 1
+    history = platform.app.state.service.db.read_all(
+        "SELECT * FROM score_history WHERE reference = ?", (body["settlement_id"],)
+    )
+    assert len(history) == 1
+
+
+def test_a_default_lowers_credit_enough_to_flip_the_next_decision(
+    platform: EmbeddedPlatform,
+) -> None:
+    hotel = Client(platform.url, "training-hotel")
+    decision = hotel.decide("BZ-CR-02", AT_1000, amount_fen=50000)
+    assert decision["outcome"] == "waive"
+    deferred = hotel.settle(
+        decision["decision_id"],
+        status="deferred",
+        due_date=(today() + dt.timedelta(days=3)).isoformat(),
+        total_fen=58800,
+        insurance_fen=0,
+        self_pay_fen=58800,
+        paid_fen=0,
+        method="none",
+    )
+    assert deferred.status_code == 201, deferred.text
+    assert deferred.json()["credit"] is None  # nothing moves until it ends
+    update = hotel.post(
+        f"/v1/settlements/{deferred.json()['settlement_id']}/updates",
+        {
+            "update_id": str(uuid.uuid4()),
+            "outcome": "defaulted",
+            "paid_fen": 0,
+            "counter_id": hotel.counter,
+            "operator_id": "op-7",
+        },
+    )
+    assert update.status_code == 201, update.text
+    assert update.json()["credit"]["score_after"] == 880
+    assert update.json()["credit"]["level_after"] == "C"
+    again = hotel.decide("BZ-CR-02", AT_1000, amount_fen=50000)
+    assert again["outcome"] == "collect"
+    assert again["score"] == 880
+
+
+@pytest.mark.parametrize(("outcome", "score_after"), [("paid", 955), ("paid_late", 930)])
+def test_paying_a_deferred_amount_late_lowers_on_time_raises(
+    platform: EmbeddedPlatform, outcome: str, score_after: int
+) -> None:
+    library = Client(platform.url, "training-library")
+    decision = library.decide("BZ-CR-03", AT_950, amount_fen=20000)
+    deferred = library.settle(
+        decision["decision_id"],
+        status="deferred",
+        due_date=today().isoformat(),
+        total_fen=1500,
+        insurance_fen=0,
+        self_pay_fen=1500,
+        paid_fen=0,
+        method="none",
+    )
+    update_body = {
+        "update_id": str(uuid.uuid4()),
+        "outcome": outcome,
+        "paid_fen": 1500,
+        "paid_on": today().isoformat(),
+        "counter_id": library.counter,
+        "operator_id": "op-7",
+    }
+    path = f"/v1/settlements/{deferred.json()['settlement_id']}/updates"
+    first = library.post(path, update_body)
+    assert first.json()["credit"]["score_after"] == score_after
+    replay = library.post(path, update_body)
+    assert replay.status_code == 200
+    assert replay.json() == first.json()
+    final = library.post(path, {**update_body, "update_id": str(uuid.uuid4())})
+    assert final.status_code == 409
+    assert final.json()["code"] == "already_final"
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"total_fen": 1}, "amounts_do_not_add_up"),
+        ({"paid_fen": 370351}, "paid_more_than_self_pay"),
+        ({"paid_fen": 0}, "balance_left"),
+        ({"status": "deferred", "paid_fen": 0}, "due_date_required"),
+        (
+            {"status": "deferred", "paid_fen": 0, "due_date": "2000-01-01"},
+            "due_date_outside_window",
+        ),
+        (
+            {"status": "deferred", "paid_fen": 0, "due_date": "2999-01-01"},
+            "due_date_outside_window",
+        ),
+        ({"due_date": "2999-01-01"}, "due_date_not_allowed"),
+        ({"status": "deferred", "due_date": dt.date.today().isoformat()}, "nothing_deferred"),
+        ({"paid_fen": 1.5}, "validation_failed"),
+        ({"settlement_id": "not-a-uuid"}, "validation_failed"),
+        ({"method": "bitcoin"}, "validation_failed"),
+    ],
+)
+def test_amounts_and_dates_that_cannot_be_right_are_refused(
+    hospital: Client, fields: dict[str, object], code: str
+) -> None:
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    answer = hospital.settle(decision["decision_id"], **fields)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == code
+
+
+def test_a_settlement_for_an_unknown_decision_is_404(hospital: Client) -> None:
+    answer = hospital.settle(str(uuid.uuid4()))
+    assert answer.status_code == 404
+
+
+def test_another_institution_cannot_settle_my_case(platform: EmbeddedPlatform) -> None:
+    hospital = Client(platform.url, "training-hospital")
+    hotel = Client(platform.url, "training-hotel")
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    assert hotel.settle(decision["decision_id"]).status_code == 404
+
+
+def test_open_cases_are_seen_from_another_counter_until_settled(
+    platform: EmbeddedPlatform,
+) -> None:
+    admission = Client(platform.url, "training-hospital", counter="ADMISSION")
+    discharge = Client(platform.url, "training-hospital", counter="DISCHARGE")
+    decision = admission.decide("BZ-CR-01", AT_1000)
+    cases = discharge.get("/v1/cases", params={"subject": AT_1000}).json()["cases"]
+    assert [c["decision"]["decision_id"] for c in cases] == [decision["decision_id"]]
+    assert cases[0]["state"] == "open"
+    assert cases[0]["counter_id"] == "ADMISSION"
+    searched = discharge.post(
+        "/v1/cases/search", {"subject": {"kind": "resident_id", "number": AT_1000}}
+    ).json()["cases"]
+    assert searched == cases
+    assert discharge.settle(decision["decision_id"]).status_code == 201
+    assert discharge.get("/v1/cases", params={"subject": AT_1000}).json()["cases"] == []
+    searched = discharge.post(
+        "/v1/cases/search", {"subject": {"kind": "resident_id", "number": AT_1000}}
+    )
+    assert searched.status_code == 200
+    assert searched.json()["cases"] == []
+    hotel = Client(platform.url, "training-hotel")
+    assert hotel.get("/v1/cases", params={"subject": AT_1000}).json()["cases"] == []
+
+
+def test_a_deferred_case_stays_open_as_deferred(hospital: Client) -> None:
+    overdue = "37160219900307123" + mod11_2_check("37160219900307123")
+    cases = hospital.get("/v1/cases", params={"subject": overdue}).json()["cases"]
+    assert [c["state"] for c in cases] == ["deferred"]
+    assert cases[0]["settlement"]["due_date"] < today().isoformat()
+
+
+def test_cases_need_a_valid_number(hospital: Client) -> None:
+    answer = hospital.get("/v1/cases", params={"subject": "12345"})
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid_subject"
+
+
+def test_monthly_reports_are_idempotent_per_month_and_revision(hospital: Client) -> None:
+    month = (today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    item = {
+        "item_code": "BZ-CR-01",
+        "decisions_waive": 12,
+        "decisions_collect": 3,
+        "decisions_not_required": 0,
+        "waived_fen": 6000000,
+        "settlements_on_time": 10,
+        "settlements_late": 1,
+        "settlements_defaulted": 0,
+        "settlements_open": 4,
+        "provisional_granted": 2,
+        "provisional_refused": 1,
+        "supervised_collected_fen": 0,
+        "supervised_refunded_fen": 0,
+    }
+    body = {"month": month, "counter_id": hospital.counter, "operator_id": "op-7", "items": [item]}
+    first = hospital.post("/v1/reports/monthly", body)
+    again = hospital.post("/v1/reports/monthly", body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    changed = hospital.post(
+        "/v1/reports/monthly", {**body, "items": [{**item, "decisions_waive": 13}]}
+    )
+    assert changed.status_code == 409
+    assert changed.json()["code"] == "report_conflict"
+    revised = hospital.post(
+        "/v1/reports/monthly", {**body, "revision": 2, "items": [{**item, "decisions_waive": 13}]}
+    )
+    assert revised.status_code == 201
+    assert revised.json()["revision"] == 2
+    future = hospital.post("/v1/reports/monthly", {**body, "month": "2999-01"})
+    assert future.status_code == 422
