@@ -260,6 +260,8 @@ class Document:
         document_code: MRZ document code (``P``, ``I``, ``ID``...).
         issuing_state: MRZ issuing state or organisation.
         upgraded_from: the legacy 15-digit number this 18-digit number was upgraded from.
+        machine_zone: an MRZ's normalised lines, joined by newlines (what the platform
+            needs to verify a passport holder).
         warnings: accepted, but the clerk should know.
     """
 
@@ -276,7 +278,22 @@ class Document:
     document_code: str | None = None
     issuing_state: str | None = None
     upgraded_from: str | None = None
+    machine_zone: str | None = None
     warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def subject_id(self) -> str:
+        """Who this is, as one string: the number, or for a passport the issuing state and
+        the document number (numbers are unique only within one issuing state)."""
+        if self.kind is DocumentKind.MRZ:
+            return f"{self.issuing_state or ''}<{self.number}"
+        return self.number
+
+    @property
+    def platform_number(self) -> str:
+        """What the platform contract's ``subject.number`` carries: the number, or for an
+        MRZ the whole zone, so that the platform can verify it too."""
+        return self.machine_zone if self.machine_zone is not None else self.number
 
     def is_expired(self, today: dt.date) -> bool | None:
         """Whether the document had expired by ``today``; None when it has no expiry date."""

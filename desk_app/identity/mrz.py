@@ -261,5 +261,6 @@ def parse(lines: Sequence[str], today: dt.date) -> Document:
         given_names=given or None,
         document_code=code or None,
         issuing_state=state or None,
+        machine_zone="\n".join(rows),
         warnings=tuple(warnings),
     )

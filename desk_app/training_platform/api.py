@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
@@ -30,6 +30,8 @@ from desk_app.training_platform.problems import PROBLEM_MEDIA_TYPE, ApiProblem
 from desk_app.training_platform.service import PlatformService
 
 MAX_BODY_BYTES = 64 * 1024
+# The contract's version: /v1 in paths, minor versions add optional fields.
+CONTRACT_VERSION = "1.0.0"
 API_TITLE = "City deposit-free credit platform"
 
 log = logging.getLogger("desk_app.training_platform")
@@ -132,7 +134,10 @@ class FaultsAndLimits:
             return await receive()
 
         knobs = self.service.knobs
-        if path.startswith("/v1/training/"):
+        trainer_token = path == "/v1/token" and any(
+            b'"training-trainer"' in m.get("body", b"") for m in body_messages
+        )
+        if path.startswith("/v1/training/") or trainer_token:
             await self.app(scope, replay, send)
             return
         if knobs.latency_ms:
@@ -212,7 +217,7 @@ def create_app(
     service = PlatformService(db, knobs or models.Knobs())
     app = FastAPI(
         title=API_TITLE,
-        version="1.0.0",
+        version=CONTRACT_VERSION,
         summary="Contract between service-counter desks and the city credit platform.",
         description="See docs/platform-api.md. This server is the training platform.",
         openapi_url="/v1/openapi.json",
@@ -279,7 +284,8 @@ def _install_handlers(app: FastAPI) -> None:
                     {
                         "field": _field(e),
                         "code": str(e.get("type")),
-                        "message": str(e.get("msg")),
+                        "message": f"字段 {_field(e)} 不符合要求：{e.get('msg')}",
+                        "message_en": f"Field {_field(e)}: {e.get('msg')}",
                     }
                     for e in errors
                 ],
@@ -397,8 +403,9 @@ def _install_routes(app: FastAPI) -> None:
         return {
             "status": "ok",
             "mode": "training",
-            "version": __version__,
-            "time": service.clock.now(),
+            "version": CONTRACT_VERSION,
+            "software_version": __version__,
+            "time": service.clock.now().replace(microsecond=0),
         }
 
     @app.post("/v1/token", response_model=models.TokenAnswer, responses=problems, tags=["auth"])
@@ -418,7 +425,7 @@ def _install_routes(app: FastAPI) -> None:
         digest = hashlib.sha256(json.dumps(listed, sort_keys=True).encode()).hexdigest()[:16]
         etag = f'"{digest}"'
         if if_none_match == etag:
-            return Response(status_code=304, headers={"ETag": etag})
+            return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
         response.headers["ETag"] = etag
         response.headers["Cache-Control"] = "no-cache"
         return {"version": digest, "items": listed}
@@ -530,7 +537,11 @@ def _install_routes(app: FastAPI) -> None:
         responses=problems,
         tags=["training"],
     )
-    def residents(_: Trainer, service: Service, level: str | None = None) -> list[dict[str, Any]]:
+    def residents(
+        _: Trainer,
+        service: Service,
+        level: Annotated[Literal["AAA", "AA", "A", "B", "C", "D"] | None, Query()] = None,
+    ) -> list[dict[str, Any]]:
         """The synthetic residents: who gets which outcome (trainer only)."""
         return service.residents(level)
 

@@ -11,7 +11,15 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
 
 Fen = Annotated[StrictInt, Field(ge=0, le=10**11, description="Money in integer fen (1/100 yuan).")]
 Count = Annotated[StrictInt, Field(ge=0, le=10**9)]
@@ -55,7 +63,8 @@ class Health(BaseModel):
 
     status: Literal["ok"]
     mode: Literal["training", "live"]
-    version: str
+    version: str = Field(description="The contract version the server implements.")
+    software_version: str
     time: dt.datetime
 
 
@@ -229,10 +238,10 @@ class SettlementUpdate(BaseModel):
 class Case(BaseModel):
     """An open case: a decision not settled yet, or settled as deferred and not paid."""
 
-    decision: dict[str, object]
+    decision: Decision
     counter_id: str
     state: Literal["open", "deferred"]
-    settlement: dict[str, object] | None
+    settlement: Settlement | None
 
 
 class CaseSearch(_Strict):
@@ -293,10 +302,10 @@ class Knobs(_Strict):
     """
 
     latency_ms: Annotated[StrictInt, Field(ge=0, le=120_000)] = 0
-    error_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
+    error_rate: Annotated[StrictFloat, Field(ge=0, le=1)] = 0.0
     outage: StrictBool = False
-    malformed_rate: Annotated[float, Field(ge=0, le=1)] = 0.0
-    rate_limit_per_second: Annotated[float, Field(ge=0, le=100_000)] = 50.0
+    malformed_rate: Annotated[StrictFloat, Field(ge=0, le=1)] = 0.0
+    rate_limit_per_second: Annotated[StrictFloat, Field(ge=0, le=100_000)] = 50.0
     rate_limit_burst: Annotated[StrictInt, Field(ge=1, le=100_000)] = 100
     token_ttl_seconds: Annotated[StrictInt, Field(ge=0, le=86_400)] = 900
     clock_offset_seconds: Annotated[StrictInt, Field(ge=-(10**9), le=10**9)] = 0

@@ -43,9 +43,10 @@ class ApiProblem(Exception):  # noqa: N818 - the contract calls these problems
         """The problem-details JSON object."""
         out: dict[str, Any] = {
             "type": PROBLEM_TYPE_BASE + self.code,
-            "title": self.message_en,
+            # Stable per problem type (RFC 9457): the code in words.
+            "title": self.code.replace("_", " ").capitalize(),
             "status": self.status,
-            "detail": self.message_zh,
+            "detail": self.message_en,
             "instance": instance,
             "code": self.code,
             "message": {"zh": self.message_zh, "en": self.message_en},

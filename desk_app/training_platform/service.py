@@ -18,7 +18,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk_app.identity import DocumentKind, InvalidDocumentError, identify, mask_number
+from desk_app.identity import (
+    Document,
+    DocumentKind,
+    InvalidDocumentError,
+    identify,
+    mask_number,
+)
 from desk_app.training_platform import credit
 from desk_app.training_platform.credit import Level, SettlementOutcome, level_of
 from desk_app.training_platform.db import PlatformDb
@@ -152,7 +158,11 @@ class PlatformService:
         )
         if row is None:
             raise ApiProblem(
-                401, "invalid_token", "登录凭证无效，请重新登录。", "The access token is not valid."
+                401,
+                "invalid_token",
+                "登录凭证无效，请重新登录。",
+                "The access token is not valid.",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         if row["expires_at"] <= time.time():
             raise ApiProblem(
@@ -160,6 +170,7 @@ class PlatformService:
                 "token_expired",
                 "登录凭证已过期，请重新获取。",
                 "The access token has expired.",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         return BY_CLIENT_ID[row["client_id"]]
 
@@ -190,7 +201,8 @@ class PlatformService:
         """
         item = self._item_for(institution, body["item_code"])
         kind = DocumentKind(body["subject"]["kind"])
-        number = self._subject_number(kind, body["subject"]["number"])
+        subject = self._subject(kind, body["subject"]["number"])
+        number = subject.subject_id
         emergency = bool(body.get("emergency"))
         if emergency and not item.emergency_path:
             raise unprocessable(
@@ -229,7 +241,9 @@ class PlatformService:
                     if row["request_hash"] != fingerprint:
                         raise _idempotency_conflict("request_id")
                     return json.loads(row["answer_json"]), False
-            answer = self._decision(conn, item, kind, number, subject_key, body, now, emergency)
+            answer = self._decision(
+                conn, item, kind, subject.masked_number, subject_key, body, now, emergency
+            )
             conn.execute(
                 "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -257,7 +271,7 @@ class PlatformService:
         conn: sqlite3.Connection,
         item: Item,
         kind: DocumentKind,
-        number: str,
+        masked: str,
         subject_key: str,
         body: dict[str, Any],
         now: dt.datetime,
@@ -305,7 +319,7 @@ class PlatformService:
         return {
             "decision_id": str(uuid.uuid4()),
             "item_code": item.code,
-            "subject": {"kind": kind.value, "masked": mask_number(number)},
+            "subject": {"kind": kind.value, "masked": masked},
             "outcome": outcome,
             "score": score,
             "level": None if level is None else level.value,
@@ -396,7 +410,7 @@ class PlatformService:
     def open_cases(self, institution: Institution, kind: str | None, number: str) -> dict[str, Any]:
         """The institution's decisions for one person not yet settled, or deferred and unpaid."""
         subject_kind = DocumentKind(kind) if kind else None
-        normalised = self._subject_number(subject_kind, number, field="subject")
+        normalised = self._subject(subject_kind, number, field="subject").subject_id
         rows = self.db.read_all(
             "SELECT d.answer_json, d.counter_id, s.answer_json AS settlement_json, "
             "s.final_outcome FROM decisions d LEFT JOIN settlements s USING (decision_id) "
@@ -467,7 +481,7 @@ class PlatformService:
             self._check_amounts(body, item, decided_on)
             now = self.clock.now()
             change = None
-            if body["status"] == "settled":
+            if body["status"] == "settled" and _moves_credit(decision["outcome"], body):
                 change = self._move_credit(
                     conn, decision["subject_key"], SettlementOutcome.PAID, settlement_id, now
                 )
@@ -541,9 +555,16 @@ class PlatformService:
                 "已全部付清，请记为当场结清。",
                 "Everything is paid: record it as settled.",
             )
+        if item.repayment_days <= 0:
+            raise unprocessable(
+                "status",
+                "deferral_not_available",
+                "该事项不能到期再付，请当场结清。",
+                "This item cannot be paid later: settle it now.",
+            )
         today = self.clock.today()
-        last = decided_on + dt.timedelta(days=max(item.repayment_days, 0))
-        if due < today or (item.repayment_days > 0 and due > max(last, today)):
+        last = decided_on + dt.timedelta(days=item.repayment_days)
+        if due < today or due > max(last, today):
             raise unprocessable(
                 "due_date",
                 "due_date_outside_window",
@@ -568,11 +589,15 @@ class PlatformService:
         fingerprint = body_hash({**body, "settlement_id": settlement_id})
         with self.db.write() as conn:
             existing = conn.execute(
-                "SELECT body_hash, answer_json FROM settlement_updates WHERE update_id = ?",
+                "SELECT u.body_hash, u.answer_json, s.institution_id FROM settlement_updates u "
+                "JOIN settlements s USING (settlement_id) WHERE u.update_id = ?",
                 (update_id,),
             ).fetchone()
             if existing is not None:
-                if existing["body_hash"] != fingerprint:
+                if (
+                    existing["body_hash"] != fingerprint
+                    or existing["institution_id"] != institution.institution_id
+                ):
                     raise _idempotency_conflict("update_id")
                 return json.loads(existing["answer_json"]), False
             settlement = conn.execute(
@@ -590,6 +615,7 @@ class PlatformService:
                     "This settlement already has its final outcome.",
                 )
             outcome = SettlementOutcome(body["outcome"])
+            self._check_update(body, outcome, json.loads(settlement["answer_json"]))
             now = self.clock.now()
             change = self._move_credit(conn, settlement["subject_key"], outcome, settlement_id, now)
             answer = {
@@ -612,6 +638,42 @@ class PlatformService:
                 (outcome.value, settlement_id),
             )
         return answer, True
+
+    def _check_update(
+        self, body: dict[str, Any], outcome: SettlementOutcome, settlement: dict[str, Any]
+    ) -> None:
+        owed = settlement["self_pay_fen"] - settlement["paid_fen"]
+        paid = body["paid_fen"]
+        if paid > owed:
+            raise unprocessable(
+                "paid_fen",
+                "paid_more_than_owed",
+                f"实付金额大于欠款（欠款 {owed} 分）。",
+                f"The amount paid is more than what was owed ({owed} fen).",
+            )
+        if outcome is not SettlementOutcome.DEFAULTED and paid != owed:
+            raise unprocessable(
+                "paid_fen",
+                "not_paid_in_full",
+                "还款金额须等于欠款；未还清请登记为违约。",
+                "A payment must clear what was owed; otherwise record a default.",
+            )
+        paid_on = body.get("paid_on")
+        due = dt.date.fromisoformat(settlement["due_date"])
+        if outcome is SettlementOutcome.PAID and paid_on is not None and paid_on > due:
+            raise unprocessable(
+                "outcome",
+                "paid_after_due_date",
+                "还款日期晚于到期日，应登记为逾期还款。",
+                "Paid after the due date: record it as paid late.",
+            )
+        if paid_on is not None and paid_on > self.clock.today():
+            raise unprocessable(
+                "paid_on",
+                "paid_on_in_future",
+                "还款日期晚于今天。",
+                "The payment date is after today.",
+            )
 
     def _move_credit(
         self,
@@ -653,12 +715,24 @@ class PlatformService:
                 month not yet over.
         """
         month = body["month"]
-        if month > self.clock.today().strftime("%Y-%m"):
+        if month >= self.clock.today().strftime("%Y-%m"):
             raise unprocessable(
-                "month", "month_in_future", "报告月份尚未到来。", "The month has not come yet."
+                "month",
+                "month_not_over",
+                "只能报告已经结束的月份。",
+                "Only a month that is over can be reported.",
+            )
+        unknown = sorted({i["item_code"] for i in body["items"]} - ITEMS_BY_CODE.keys())
+        if unknown:
+            raise unprocessable(
+                "items",
+                "unknown_item",
+                f"管理清单中没有事项 {', '.join(unknown)}。",
+                f"There is no item {', '.join(unknown)} on the management list.",
             )
         revision = body.get("revision", 1)
-        fingerprint = body_hash(body)
+        # The figures are the institution's, whichever counter sends them.
+        fingerprint = body_hash({k: v for k, v in body.items() if k not in _WHO})
         with self.db.write() as conn:
             row = conn.execute(
                 "SELECT body_hash, answer_json FROM reports "
@@ -699,7 +773,7 @@ class PlatformService:
         Raises:
             ApiProblem: 404 when the platform has no archive for the number.
         """
-        normalised = self._subject_number(None, number, field="number")
+        normalised = self._subject(None, number, field="number").subject_id
         key = self.db.subject_key(normalised)
         row = self.db.read_one("SELECT * FROM residents WHERE subject_key = ?", (key,))
         if row is None:
@@ -718,6 +792,7 @@ class PlatformService:
         }
 
     def residents(self, level: str | None = None) -> list[dict[str, Any]]:
+        # open_cases counts every institution's: the cheat sheet is city-wide.
         """The synthetic residents with their current score, level and open cases."""
         rows = self.db.read_all(
             "SELECT r.kind, r.number, r.name, r.score, r.note, "
@@ -764,12 +839,12 @@ class PlatformService:
             )
         return item
 
-    def _subject_number(
+    def _subject(
         self, kind: DocumentKind | None, number: str, field: str = "subject.number"
-    ) -> str:
+    ) -> Document:
         kinds = {kind} if kind is not None else set(DocumentKind)
         try:
-            return identify(number, kinds=kinds, today=self.clock.today()).number
+            return identify(number, kinds=kinds, today=self.clock.today())
         except InvalidDocumentError as error:
             raise ApiProblem(
                 422,
@@ -814,21 +889,35 @@ class PlatformService:
                         "masked": mask_number(resident.number),
                     },
                     "outcome": "waive",
+                    "score": resident.score,
+                    "level": resident.level,
+                    "threshold": item.min_score,
+                    "min_level": credit.min_level_for(item.min_score or 0).value,
                     "amount_fen": item.standard_deposit_fen,
                     "waived_fen": item.standard_deposit_fen,
+                    "collect_fen": 0,
+                    "emergency": False,
                     "decided_at": _iso(decided),
-                    "seeded": True,
+                    "valid_until": _iso(decided + dt.timedelta(hours=item.decision_valid_hours)),
+                    "reasons": [
+                        _reason(
+                            "score_meets_threshold",
+                            "（培训数据）入院时信用分达到门槛，免交押金。",
+                            "(training data) The score met the threshold at admission.",
+                        )
+                    ],
                 }
                 conn.execute(
                     "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (decision_id, hospital.institution_id, None, "seed", item.code, key,
                      resident.kind.value, mask_number(resident.number), json.dumps(decision),
                      "waive", item.standard_deposit_fen, item.standard_deposit_fen,
-                     "seed", "seed", _iso(decided)),
+                     "SEED", "seed", _iso(decided)),
                 )  # fmt: skip
                 settlement = {
                     "settlement_id": settlement_id,
                     "decision_id": decision_id,
+                    "item_code": item.code,
                     "status": "deferred",
                     "due_date": due.isoformat(),
                     "total_fen": 1234500,
@@ -836,7 +925,10 @@ class PlatformService:
                     "self_pay_fen": 370350,
                     "paid_fen": 0,
                     "method": "none",
-                    "seeded": True,
+                    "counter_id": "SEED",
+                    "operator_id": "seed",
+                    "recorded_at": _iso(decided),
+                    "credit": None,
                 }
                 conn.execute(
                     "INSERT INTO settlements VALUES (?,?,?,?,?,?,?,?,?)",
@@ -844,6 +936,18 @@ class PlatformService:
                      json.dumps(settlement), "deferred", due.isoformat(), None, _iso(decided)),
                 )  # fmt: skip
             conn.execute("INSERT INTO meta VALUES ('seeded_settlements', '1')")
+
+
+_WHO = frozenset({"counter_id", "operator_id"})
+
+
+def _moves_credit(decision_outcome: str, body: dict[str, Any]) -> bool:
+    """Credit moves for what the person owed after a deposit was not collected.
+
+    A settlement of a collected deposit, or one with nothing to pay, is no
+    fulfilment of a credit commitment.
+    """
+    return decision_outcome != "collect" and body["self_pay_fen"] > 0
 
 
 def _settlement_fields(body: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ def test_wrong_credentials_are_a_problem_in_both_languages(platform: EmbeddedPla
     assert problem["message"]["zh"] == "机构凭据不正确。"
     assert problem["message"]["en"]
     assert problem["type"].endswith("invalid_client")
+    assert problem["title"] == "Invalid client"
 
 
 def test_a_call_without_a_token_is_refused(platform: EmbeddedPlatform) -> None:
@@ -83,6 +84,7 @@ def test_an_expired_token_is_refused(platform: EmbeddedPlatform, trainer: Client
     answer = short_lived.get("/v1/items")
     assert answer.status_code == 401
     assert answer.json()["code"] == "token_expired"
+    assert answer.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
 
 
 def test_the_management_list_splits_as_the_city_reported(trainer: Client) -> None:

@@ -7,6 +7,7 @@ import logging
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -236,3 +237,20 @@ def test_desk_platform_serve_answers_on_its_port(tmp_path: Path) -> None:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert AT_1000 not in output
+
+
+def test_the_embedded_platform_starts_and_stops_cleanly(tmp_path: Path) -> None:
+    before = {t.name for t in threading.enumerate()}
+    platform = EmbeddedPlatform(tmp_path / "p").start()
+    assert requests.get(platform.url + "/v1/health", timeout=TIMEOUT).status_code == 200
+    port = platform.port
+    platform.stop()
+    assert "training-platform" not in {t.name for t in threading.enumerate()} - before
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/v1/health", timeout=TIMEOUT)
+    # The data persists like a real platform's: a restart sees the same archive.
+    again = EmbeddedPlatform(tmp_path / "p").start()
+    try:
+        assert again.app.state.service.residents()[0]["number"] == AT_1000
+    finally:
+        again.stop()

@@ -290,3 +290,91 @@ def test_monthly_reports_are_idempotent_per_month_and_revision(hospital: Client)
     assert revised.json()["revision"] == 2
     future = hospital.post("/v1/reports/monthly", {**body, "month": "2999-01"})
     assert future.status_code == 422
+
+
+def test_settling_a_collected_deposit_does_not_move_credit(platform: EmbeddedPlatform) -> None:
+    library = Client(platform.url, "training-library")
+    decision = library.decide("BZ-CR-03", "11010219840406970X", amount_fen=20000)
+    assert decision["outcome"] == "collect"
+    answer = library.settle(
+        decision["decision_id"], total_fen=500, insurance_fen=0, self_pay_fen=500, paid_fen=500
+    )
+    assert answer.json()["credit"] is None
+
+
+def test_an_item_without_a_repayment_window_cannot_be_deferred(hospital: Client) -> None:
+    decision = hospital.decide("BZ-CA-02", AT_1000, amount_fen=1000, commitment=None)
+    answer = hospital.settle(
+        decision["decision_id"], status="deferred", paid_fen=0, due_date=today().isoformat()
+    )
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "deferral_not_available"
+
+
+def test_a_payment_update_must_match_what_was_owed(platform: EmbeddedPlatform) -> None:
+    library = Client(platform.url, "training-library")
+    decision = library.decide("BZ-CR-03", AT_950, amount_fen=20000)
+    deferred = library.settle(
+        decision["decision_id"],
+        status="deferred",
+        due_date=today().isoformat(),
+        total_fen=1500,
+        insurance_fen=0,
+        self_pay_fen=1500,
+        paid_fen=500,
+        method="cash",
+    ).json()
+    path = f"/v1/settlements/{deferred['settlement_id']}/updates"
+
+    def update(**fields: object) -> requests.Response:
+        body = {
+            "update_id": str(uuid.uuid4()),
+            "outcome": "paid",
+            "paid_fen": 1000,
+            "counter_id": library.counter,
+            "operator_id": "op-7",
+        }
+        return library.post(path, {**body, **fields})
+
+    assert update(paid_fen=1001).json()["code"] == "paid_more_than_owed"
+    assert update(paid_fen=999).json()["code"] == "not_paid_in_full"
+    late = (today() + dt.timedelta(days=1)).isoformat()
+    assert update(paid_on=late).json()["code"] in ("paid_after_due_date", "paid_on_in_future")
+    assert update().status_code == 201
+
+
+def test_the_same_report_from_another_counter_is_a_replay(platform: EmbeddedPlatform) -> None:
+    month = (today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    first = Client(platform.url, "training-parking", counter="GATE-1")
+    second = Client(platform.url, "training-parking", counter="GATE-2")
+    body = {"month": month, "operator_id": "op-7", "items": []}
+    assert first.post("/v1/reports/monthly", {**body, "counter_id": "GATE-1"}).status_code == 201
+    again = second.post("/v1/reports/monthly", {**body, "counter_id": "GATE-2"})
+    assert again.status_code == 200
+    current = second.post(
+        "/v1/reports/monthly", {**body, "counter_id": "GATE-2", "month": today().strftime("%Y-%m")}
+    )
+    assert current.status_code == 422
+    assert current.json()["code"] == "month_not_over"
+
+
+def test_a_passport_holder_is_sent_as_the_whole_zone(platform: EmbeddedPlatform) -> None:
+    hotel = Client(platform.url, "training-hotel")
+    zone = (
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    )
+    decision = hotel.decide("BZ-CR-02", zone, kind="mrz")
+    assert decision["subject"] == {"kind": "mrz", "masked": "L8*****C3"}
+    assert decision["reasons"][0]["code"] == "no_archive"
+    bad = hotel.post(
+        "/v1/decisions",
+        {
+            "item_code": "BZ-CR-02",
+            "subject": {"kind": "mrz", "number": "L898902C3"},
+            "amount_fen": 100,
+            "counter_id": hotel.counter,
+            "operator_id": "op-7",
+            "commitment": {"signed_at": "2026-01-01T00:00:00+08:00", "channel": "paper"},
+        },
+    )
+    assert bad.status_code == 422
