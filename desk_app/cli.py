@@ -12,11 +12,14 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
-from desk_app import __version__
+from desk_app import __version__, logging_setup
+from desk_app.errors import DeskError
 from desk_app.identity import ALL_KINDS, Document, DocumentKind, InvalidDocumentError, identify
 from desk_app.identity.regions import TABLE_VERSION
+from desk_app.paths import default_data_dir
 
 EXIT_OK = 0
 EXIT_NO = 1
@@ -64,6 +67,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept only this kind (repeatable); default: every kind",
     )
     ident.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="the desk's data folder (default: the per-user data folder)",
+    )
+    common.add_argument(
+        "--platform-url",
+        default=None,
+        help="the platform (default: the settings' one; in training mode the embedded "
+        "training platform, started for the command)",
+    )
+    sub.add_parser("status", parents=[common], help="mode, platform, outbox, database (JSON)")
+    sub.add_parser("items", parents=[common], help="the management list this counter sees")
+    decide = sub.add_parser(
+        "decide", parents=[common], help="identify, decide and record; print the decision"
+    )
+    decide.add_argument("text", metavar="TEXT", help="the document number or MRZ")
+    decide.add_argument("--item", required=True, help="the item code, e.g. BZ-CR-01")
+    decide.add_argument("--amount", help="the deposit in yuan, e.g. 3000.00 (default: standard)")
+    decide.add_argument("--emergency", action="store_true", help="emergency admission")
+    sub.add_parser("sync", parents=[common], help="deliver the outbox now")
+    audit = sub.add_parser("audit", help="the audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_sub.add_parser("verify", parents=[common], help="check the hash chain (exit 0 or 1)")
+    training = sub.add_parser("training", help="training mode helpers")
+    training_sub = training.add_subparsers(dest="training_command", required=True, metavar="ACTION")
+    residents = training_sub.add_parser(
+        "residents", parents=[common], help="the training platform's synthetic residents"
+    )
+    residents.add_argument("--level", choices=["AAA", "AA", "A", "B", "C", "D"])
     return parser
 
 
@@ -114,6 +150,37 @@ def _print_json(obj: dict[str, Any]) -> bool:
     return True
 
 
+_DESK_COMMANDS = frozenset({"status", "items", "decide", "sync", "audit", "training"})
+
+
+def _run_desk_command(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
+    """Open the desk, run one support command, close it; errors become JSON."""
+    from desk_app import support
+    from desk_app.app import open_desk
+
+    data_dir = args.data_dir or default_data_dir()
+    try:
+        desk = open_desk(data_dir, args.platform_url)
+    except DeskError as error:
+        return support.error_json(error)
+    try:
+        if args.command == "status":
+            return support.status(desk)
+        if args.command == "items":
+            return support.items(desk)
+        if args.command == "decide":
+            return support.decide(desk, args.text, args.item, args.amount, args.emergency)
+        if args.command == "sync":
+            return support.sync(desk)
+        if args.command == "audit":
+            return support.audit_verify(desk)
+        return support.training_residents(desk, args.level)
+    except DeskError as error:
+        return support.error_json(error)
+    finally:
+        desk.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``desk-app``.
 
@@ -126,6 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "identify":
         code, obj = identify_json(args.text, args.kind, args.today)
+        return code if _print_json(obj) else EXIT_OUTPUT_FAILED
+    if args.command in _DESK_COMMANDS:
+        logging_setup.configure()
+        code, obj = _run_desk_command(args)
         return code if _print_json(obj) else EXIT_OUTPUT_FAILED
     # Imported here so that support commands never load Qt.
     from desk_app.ui.app import run_desk

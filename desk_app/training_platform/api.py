@@ -66,6 +66,16 @@ def _problem_bytes(problem: ApiProblem, instance: str) -> tuple[bytes, list[tupl
     return body, headers
 
 
+def _client_id(body_messages: list[Message]) -> str | None:
+    """The ``client_id`` of a buffered token request, if it parses."""
+    try:
+        body = json.loads(b"".join(m.get("body", b"") for m in body_messages))
+    except ValueError:
+        return None
+    value = body.get("client_id") if isinstance(body, dict) else None
+    return value if isinstance(value, str) else None
+
+
 class FaultsAndLimits:
     """ASGI middleware: request-size limit, training faults, redacted request log.
 
@@ -134,9 +144,7 @@ class FaultsAndLimits:
             return await receive()
 
         knobs = self.service.knobs
-        trainer_token = path == "/v1/token" and any(
-            b'"training-trainer"' in m.get("body", b"") for m in body_messages
-        )
+        trainer_token = path == "/v1/token" and _client_id(body_messages) == "training-trainer"
         if path.startswith("/v1/training/") or trainer_token:
             await self.app(scope, replay, send)
             return

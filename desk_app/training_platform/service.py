@@ -601,7 +601,8 @@ class PlatformService:
                     raise _idempotency_conflict("update_id")
                 return json.loads(existing["answer_json"]), False
             settlement = conn.execute(
-                "SELECT s.*, d.subject_key FROM settlements s JOIN decisions d "
+                "SELECT s.*, d.subject_key, d.outcome AS decision_outcome "
+                "FROM settlements s JOIN decisions d "
                 "USING (decision_id) WHERE s.settlement_id = ? AND s.institution_id = ?",
                 (settlement_id, institution.institution_id),
             ).fetchone()
@@ -615,9 +616,14 @@ class PlatformService:
                     "This settlement already has its final outcome.",
                 )
             outcome = SettlementOutcome(body["outcome"])
-            self._check_update(body, outcome, json.loads(settlement["answer_json"]))
+            owed_body = json.loads(settlement["answer_json"])
+            self._check_update(body, outcome, owed_body)
             now = self.clock.now()
-            change = self._move_credit(conn, settlement["subject_key"], outcome, settlement_id, now)
+            change = None
+            if _moves_credit(settlement["decision_outcome"], owed_body):
+                change = self._move_credit(
+                    conn, settlement["subject_key"], outcome, settlement_id, now
+                )
             answer = {
                 "update_id": update_id,
                 "settlement_id": settlement_id,
@@ -651,6 +657,13 @@ class PlatformService:
                 f"实付金额大于欠款（欠款 {owed} 分）。",
                 f"The amount paid is more than what was owed ({owed} fen).",
             )
+        if outcome is SettlementOutcome.DEFAULTED and paid >= owed:
+            raise unprocessable(
+                "outcome",
+                "nothing_defaulted",
+                "欠款已全部还清，不是违约。",
+                "Everything owed was paid: this is no default.",
+            )
         if outcome is not SettlementOutcome.DEFAULTED and paid != owed:
             raise unprocessable(
                 "paid_fen",
@@ -660,6 +673,20 @@ class PlatformService:
             )
         paid_on = body.get("paid_on")
         due = dt.date.fromisoformat(settlement["due_date"])
+        if outcome is not SettlementOutcome.DEFAULTED and paid_on is None:
+            raise unprocessable(
+                "paid_on",
+                "paid_on_required",
+                "请填写还款日期。",
+                "A payment needs the date it was paid.",
+            )
+        if outcome is SettlementOutcome.PAID_LATE and paid_on is not None and paid_on <= due:
+            raise unprocessable(
+                "outcome",
+                "paid_on_time",
+                "还款日期未超过到期日，应登记为按时还款。",
+                "Paid by the due date: record it as paid.",
+            )
         if outcome is SettlementOutcome.PAID and paid_on is not None and paid_on > due:
             raise unprocessable(
                 "outcome",
@@ -722,13 +749,14 @@ class PlatformService:
                 "只能报告已经结束的月份。",
                 "Only a month that is over can be reported.",
             )
-        unknown = sorted({i["item_code"] for i in body["items"]} - ITEMS_BY_CODE.keys())
+        served = {item.code for item in self.items_for(institution)}
+        unknown = sorted({i["item_code"] for i in body["items"]} - served)
         if unknown:
             raise unprocessable(
                 "items",
                 "unknown_item",
-                f"管理清单中没有事项 {', '.join(unknown)}。",
-                f"There is no item {', '.join(unknown)} on the management list.",
+                f"本机构不经办事项 {', '.join(unknown)}。",
+                f"This institution does not handle item {', '.join(unknown)}.",
             )
         revision = body.get("revision", 1)
         # The figures are the institution's, whichever counter sends them.

@@ -111,3 +111,9 @@ def hospital(platform: EmbeddedPlatform) -> Client:
 @pytest.fixture
 def trainer(platform: EmbeddedPlatform) -> Client:
     return Client(platform.url, "training-trainer", counter="TRAINER")
+
+
+# The desk fixtures live beside these; importing them here makes them visible to tests.
+from tests.integration.desk_fixtures import make_desk, memory_keyring  # noqa: E402
+
+__all__ = ["make_desk", "memory_keyring"]

@@ -156,15 +156,23 @@ def test_paying_a_deferred_amount_late_lowers_on_time_raises(
         paid_fen=0,
         method="none",
     )
+    paid_on = today()
+    if outcome == "paid_late":
+        # Two days pass on the platform's clock before the customer pays.
+        platform.knobs.clock_offset_seconds = 2 * 86400
+        paid_on = today() + dt.timedelta(days=2)
     update_body = {
         "update_id": str(uuid.uuid4()),
         "outcome": outcome,
         "paid_fen": 1500,
-        "paid_on": today().isoformat(),
+        "paid_on": paid_on.isoformat(),
         "counter_id": library.counter,
         "operator_id": "op-7",
     }
     path = f"/v1/settlements/{deferred.json()['settlement_id']}/updates"
+    wrong = "paid" if outcome == "paid_late" else "paid_late"
+    refused = library.post(path, {**update_body, "outcome": wrong, "update_id": str(uuid.uuid4())})
+    assert refused.json()["code"] == ("paid_after_due_date" if wrong == "paid" else "paid_on_time")
     first = library.post(path, update_body)
     assert first.json()["credit"]["score_after"] == score_after
     replay = library.post(path, update_body)
@@ -337,10 +345,12 @@ def test_a_payment_update_must_match_what_was_owed(platform: EmbeddedPlatform) -
         return library.post(path, {**body, **fields})
 
     assert update(paid_fen=1001).json()["code"] == "paid_more_than_owed"
-    assert update(paid_fen=999).json()["code"] == "not_paid_in_full"
+    assert update(paid_fen=999, paid_on=today().isoformat()).json()["code"] == "not_paid_in_full"
+    assert update().json()["code"] == "paid_on_required"
     late = (today() + dt.timedelta(days=1)).isoformat()
     assert update(paid_on=late).json()["code"] in ("paid_after_due_date", "paid_on_in_future")
-    assert update().status_code == 201
+    assert update(outcome="defaulted").json()["code"] == "nothing_defaulted"
+    assert update(paid_on=today().isoformat()).status_code == 201
 
 
 def test_the_same_report_from_another_counter_is_a_replay(platform: EmbeddedPlatform) -> None:
@@ -378,3 +388,31 @@ def test_a_passport_holder_is_sent_as_the_whole_zone(platform: EmbeddedPlatform)
         },
     )
     assert bad.status_code == 422
+
+
+def test_paying_late_a_collected_deposit_moves_no_credit(platform: EmbeddedPlatform) -> None:
+    library = Client(platform.url, "training-library")
+    decision = library.decide("BZ-CR-03", "11010219840406970X", amount_fen=20000)
+    deferred = library.settle(
+        decision["decision_id"],
+        status="deferred",
+        due_date=today().isoformat(),
+        total_fen=800,
+        insurance_fen=0,
+        self_pay_fen=800,
+        paid_fen=0,
+        method="none",
+    ).json()
+    update = library.post(
+        f"/v1/settlements/{deferred['settlement_id']}/updates",
+        {
+            "update_id": str(uuid.uuid4()),
+            "outcome": "paid",
+            "paid_fen": 800,
+            "paid_on": today().isoformat(),
+            "counter_id": library.counter,
+            "operator_id": "op-7",
+        },
+    )
+    assert update.status_code == 201
+    assert update.json()["credit"] is None

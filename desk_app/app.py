@@ -1,0 +1,174 @@
+"""The composition root: builds the store, secrets, platform client and services of one
+desk from its data folder, and hands them on. No globals, no service locator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography.fernet import Fernet
+
+from desk_app import settings as settings_module
+from desk_app.platform.client import PlatformClient, PlatformConfig, training_credentials
+from desk_app.secrets import (
+    AUDIT_KEY,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SUBJECT_KEY,
+    KeyringSecrets,
+    MemorySecrets,
+    SecretStore,
+    SecretsUnavailableError,
+    get_or_create_key,
+)
+from desk_app.services.context import DeskContext, china_now
+from desk_app.services.decisions import DecisionService, apply_registration
+from desk_app.services.items import ItemsService
+from desk_app.services.settlements import SettlementService
+from desk_app.settings import Settings
+from desk_app.store.database import Store
+from desk_app.store.schema import migrate
+from desk_app.sync.outbox import Outbox, Sealer
+
+if TYPE_CHECKING:
+    from desk_app.training_platform.server import EmbeddedPlatform
+
+log = logging.getLogger(__name__)
+
+OUTBOX_KEY = "outbox_key"
+TRAINING_PLATFORM_DIR = "training-platform"
+
+
+@dataclass
+class Desk:
+    """Everything one desk is made of, built by :func:`open_desk`."""
+
+    settings: Settings
+    store: Store
+    secrets: SecretStore
+    client: PlatformClient
+    ctx: DeskContext
+    items: ItemsService
+    decisions: DecisionService
+    settlements: SettlementService
+    outbox: Outbox
+    schema_version: int
+    keyring_ephemeral: bool = False
+    embedded_platform: EmbeddedPlatform | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def platform_url(self) -> str:
+        """Where the platform is."""
+        return self.client.config.base_url
+
+    def close(self) -> None:
+        """Stop the embedded platform (if any) and close the store."""
+        if self.embedded_platform is not None:
+            self.embedded_platform.stop()
+        self.store.close()
+
+
+def _secrets(settings: Settings) -> tuple[SecretStore, bool]:
+    store = KeyringSecrets(settings.desk_id)
+    try:
+        store.probe()
+    except SecretsUnavailableError:
+        if not settings.training:
+            raise
+        # Training only: keys live in memory for this run; nothing is written in clear.
+        log.warning("no usable keyring: training keys are kept in memory for this run")
+        return MemorySecrets(), True
+    return store, False
+
+
+def open_desk(
+    data_dir: Path,
+    platform_url: str | None = None,
+    *,
+    now: Callable[[], dt.datetime] = china_now,
+    secrets: SecretStore | None = None,
+) -> Desk:
+    """Build a desk from its data folder.
+
+    Args:
+        data_dir: the desk's data folder (settings, database, training platform state).
+        platform_url: the platform to use; None for the settings' one, or, in training
+            mode without one, the embedded training platform started for this desk.
+        now: the clock.
+        secrets: a secret store to use instead of the OS keyring (tests).
+
+    Returns:
+        The desk; call :meth:`Desk.close` when done.
+
+    Raises:
+        SecretsUnavailableError: live mode and no usable keyring.
+        StoreError: the database cannot be opened.
+        SettingsError: the settings cannot be read.
+    """
+    settings = settings_module.load(data_dir)
+    ephemeral = False
+    if secrets is None:
+        secrets, ephemeral = _secrets(settings)
+    store = Store(data_dir)
+    version = migrate(store)
+    embedded = None
+    url = platform_url or settings.platform_url
+    if not url:
+        if not settings.training:
+            raise settings_module.SettingsError(
+                "正式模式尚未设置信用平台地址。", "Live mode has no platform URL set."
+            )
+        from desk_app.training_platform.server import EmbeddedPlatform
+
+        embedded = EmbeddedPlatform(data_dir / TRAINING_PLATFORM_DIR).start()
+        url = embedded.url
+    if settings.training and not secrets.get(CLIENT_ID):
+        client_id, client_secret = training_credentials(settings.training_institution)
+        secrets.set(CLIENT_ID, client_id)
+        secrets.set(CLIENT_SECRET, client_secret)
+    ctx = DeskContext(
+        store=store,
+        subject_key_secret=get_or_create_key(secrets, SUBJECT_KEY),
+        audit_key=get_or_create_key(secrets, AUDIT_KEY),
+        counter_id=settings.counter_id,
+        now=now,
+    )
+    outbox_key = secrets.get(OUTBOX_KEY)
+    if outbox_key is None:
+        outbox_key = Fernet.generate_key().decode()
+        secrets.set(OUTBOX_KEY, outbox_key)
+    client = PlatformClient(
+        PlatformConfig(
+            base_url=url.rstrip("/"),
+            counter_id=settings.counter_id,
+            mode=settings.mode,
+            ca_bundle=Path(settings.ca_bundle) if settings.ca_bundle else None,
+        ),
+        secrets,
+    )
+    sealer = Sealer(outbox_key.encode())
+    items = ItemsService(ctx, client, settings.items_served)
+    decisions = DecisionService(ctx, client, items, sealer)
+    outbox = Outbox(
+        ctx, client, sealer, lambda db, ref, answer: apply_registration(db, ctx, ref, answer)
+    )
+    return Desk(
+        settings=settings,
+        store=store,
+        secrets=secrets,
+        client=client,
+        ctx=ctx,
+        items=items,
+        decisions=decisions,
+        settlements=SettlementService(ctx, items),
+        outbox=outbox,
+        schema_version=version,
+        keyring_ephemeral=ephemeral,
+        embedded_platform=embedded,
+    )

@@ -1,0 +1,1 @@
+"""Domain rules of the desk: items, decisions, money, offline policy. Plain Python."""

@@ -1,0 +1,1 @@
+"""The desk's services: what a counter does, over the store, the platform and the outbox."""

@@ -1,0 +1,1 @@
+"""The counter's local store: SQLite through sqlite-utils. No Qt."""

@@ -1,0 +1,182 @@
+"""The counter's SQLite file: one connection per thread, WAL, BEGIN IMMEDIATE writes.
+
+Failures of the file itself become typed environment errors with a clear message:
+a corrupt file, a full disk, a read-only folder. A write either commits whole or
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from desk_app.errors import DeskError, Fault
+
+DB_NAME = "desk.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(DeskError):
+    """The local database cannot be used as it is."""
+
+    fault = Fault.ENVIRONMENT
+
+
+class StoreCorruptError(StoreError):
+    """The database file is damaged."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"本机数据库文件已损坏（{path.name}）。请勿关闭电脑，联系信息科恢复。已记录的数据不会被覆盖。",
+            f"The local database file is damaged ({path.name}). Call IT to restore it; "
+            "nothing recorded will be overwritten.",
+        )
+        self.detail = detail
+
+
+class StoreFullError(StoreError):
+    """The disk is full (or the file hit its size limit)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "磁盘已满，本次操作未保存（之前的记录完好）。请联系信息科清理磁盘。",
+            "The disk is full; this was not saved (earlier records are intact). Call IT.",
+        )
+
+
+class StoreReadOnlyError(StoreError):
+    """The data folder cannot be written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"数据文件夹不能写入（{path}）。本次操作未保存，请联系信息科。",
+            f"The data folder cannot be written ({path}). This was not saved; call IT.",
+        )
+
+
+def classify(error: sqlite3.Error, path: Path) -> StoreError | None:
+    """The typed error for an SQLite failure of the file, or None for our own bug."""
+    text = str(error).lower()
+    if "disk is full" in text or ("disk i/o error" in text and "full" in text):
+        return StoreFullError()
+    if "malformed" in text or "not a database" in text or "file is encrypted" in text:
+        return StoreCorruptError(path, str(error))
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreReadOnlyError(path.parent)
+    return None
+
+
+class Store:
+    """The local database of one counter.
+
+    Args:
+        folder: the data folder; the file is ``desk.sqlite3`` inside it.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / DB_NAME
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection, opened on first use.
+
+        Raises:
+            StoreError: when the file cannot be opened.
+        """
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False, timeout=5
+                )
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path) or StoreCorruptError(self.path, str(exc)) from exc
+            except OSError as exc:
+                raise StoreReadOnlyError(self.folder) from exc
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+            with self._lock:
+                self._all.append(conn)
+        return db
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction, ``BEGIN IMMEDIATE``: all of it commits, or none of it.
+
+        Raises:
+            StoreError: disk full, corrupt or read-only file (nothing was written).
+        """
+        db = self.db()
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise classify(exc, self.path) or exc from exc
+        try:
+            yield db
+            db.conn.execute("COMMIT")
+        except BaseException as exc:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                typed = classify(exc, self.path)
+                if typed is not None:
+                    raise typed from exc
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite_utils.Database]:
+        """This thread's connection for reading; SQLite failures become typed errors."""
+        try:
+            yield self.db()
+        except sqlite3.Error as exc:
+            typed = classify(exc, self.path)
+            if typed is not None:
+                raise typed from exc
+            raise
+
+    def copy_aside(self, reason: str) -> Path:
+        """A consistent copy of the file beside it (before a migration), via SQLite's backup.
+
+        Returns:
+            The copy's path.
+        """
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.stem}.{reason}.{stamp}.sqlite3")
+        with sqlite3.connect(target) as copy:
+            self.db().conn.backup(copy)
+        copy.close()
+        return target
+
+    def integrity_problems(self) -> list[str]:
+        """``PRAGMA integrity_check`` findings; empty when the file is sound."""
+        with self.read() as db:
+            rows = db.execute("PRAGMA integrity_check").fetchall()
+        return [str(r[0]) for r in rows if r[0] != "ok"]
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+def disk_free_bytes(folder: Path) -> int:
+    """Free bytes on the disk holding ``folder``."""
+    return shutil.disk_usage(folder).free

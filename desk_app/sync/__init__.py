@@ -1,0 +1,1 @@
+"""Outbox delivery to the platform, exactly once as the platform sees it."""

@@ -1,0 +1,167 @@
+"""The support commands as support staff run them, and a desk killed while delivering."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desk_app.training_platform.server import EmbeddedPlatform
+from tests.conftest import ROOT
+
+
+def desk_env(tmp_path: Path) -> dict[str, str]:
+    """A subprocess environment whose keyring is a test file shared across processes."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHON_KEYRING_BACKEND": "tests.support.keyrings.FileKeyring",
+        "DESK_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
+    }
+
+
+def run(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "desk_app", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=desk_env(tmp_path),
+        timeout=120,
+    )
+    assert done.stdout.strip(), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_status_decide_sync_and_audit_from_the_command_line(
+    tmp_path: Path, platform: EmbeddedPlatform
+) -> None:
+    common = ["--data-dir", str(tmp_path / "desk"), "--platform-url", platform.url]
+    code, status = run(tmp_path, "status", *common)
+    assert code == 0
+    assert status["mode"] == "training"
+    assert status["platform_reachable"] is True
+    assert status["schema_version"] == 1
+    assert {"pending", "needs_attention", "last_successful_sync", "database"} <= status.keys()
+
+    code, decision = run(
+        tmp_path, "decide", *common, "--item", "BZ-CR-01", "--amount", "3000.00",
+        "371602198601115150",
+    )  # fmt: skip
+    assert code == 0
+    assert decision["source"] == "online"
+    assert decision["outcome"] == "waive"
+    assert decision["amount_fen"] == 300000
+    assert decision["subject"]["masked"] == "3716**********5150"
+
+    platform.knobs.outage = True
+    code, cached = run(tmp_path, "decide", *common, "--item", "BZ-CR-01", "371602198601115150")
+    assert cached["source"] == "cache"
+    code, provisional = run(tmp_path, "decide", *common, "--item", "BZ-CR-01", "360426199101010071")
+    assert provisional["source"] == "provisional"
+    code, status = run(tmp_path, "status", *common)
+    assert status["platform_reachable"] is False
+    assert status["pending"] == 2
+    platform.knobs.outage = False
+    code, synced = run(tmp_path, "sync", *common)
+    assert code == 0
+    assert synced["sent"] == 2
+    assert synced["needs_attention"] == []
+
+    code, verdict = run(tmp_path, "audit", "verify", *common)
+    assert (code, verdict["intact"]) == (0, True)
+    with sqlite3.connect(tmp_path / "desk" / "desk.sqlite3") as db:
+        db.execute("UPDATE audit SET operator_id = 'intruder' WHERE seq = 1")
+    db.close()
+    code, verdict = run(tmp_path, "audit", "verify", *common)
+    assert (code, verdict["intact"], verdict["first_broken"]) == (1, False, 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error"),
+    [
+        (["decide", "--item", "BZ-CR-01", "371602198601115151"], 1, "InvalidDocumentError"),
+        (["decide", "--item", "NOPE", "371602198601115150"], 1, "UnknownItemError"),
+        (["decide", "--item", "BZ-CR-01", "--amount", "2.985", "371602198601115150"], 1,
+         "InvalidAmountError"),
+    ],
+)  # fmt: skip
+def test_bad_input_on_the_command_line_is_a_clear_error(
+    tmp_path: Path, platform: EmbeddedPlatform, args: list[str], code: int, error: str
+) -> None:
+    common = ["--data-dir", str(tmp_path / "desk"), "--platform-url", platform.url]
+    got, body = run(tmp_path, args[0], *common, *args[1:])
+    assert (got, body["error"]) == (code, error)
+    assert body["message"]
+    assert body["message_en"]
+
+
+def test_items_and_training_residents(tmp_path: Path, platform: EmbeddedPlatform) -> None:
+    common = ["--data-dir", str(tmp_path / "desk"), "--platform-url", platform.url]
+    code, items = run(tmp_path, "items", *common)
+    assert code == 0
+    assert [i["code"] for i in items["items"]] == ["BZ-CA-01", "BZ-CA-02", "BZ-CR-01", "BZ-SV-01"]
+    code, residents = run(tmp_path, "training", "residents", *common, "--level", "AAA")
+    assert code == 0
+    assert residents["residents"]
+    assert {r["level"] for r in residents["residents"]} == {"AAA"}
+
+
+def test_the_default_platform_is_the_embedded_training_one_and_keeps_its_state(
+    tmp_path: Path,
+) -> None:
+    common = ["--data-dir", str(tmp_path / "desk")]
+    code, first = run(tmp_path, "decide", *common, "--item", "BZ-CR-01", "371602198601115150")
+    assert (code, first["source"]) == (0, "online")
+    assert (tmp_path / "desk" / "training-platform").is_dir()
+    code, status = run(tmp_path, "status", *common)
+    assert status["platform_url"].startswith("http://127.0.0.1:")
+
+
+def test_a_desk_killed_while_delivering_loses_nothing_and_duplicates_nothing(
+    tmp_path: Path, platform: EmbeddedPlatform
+) -> None:
+    data = tmp_path / "desk"
+    rng = random.Random(20261203)
+    for _ in range(6):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.drill", str(data), platform.url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=desk_env(tmp_path),
+        )
+        assert process.stdout is not None
+        for _ in range(rng.randint(1, 40)):
+            if not process.stdout.readline():
+                break
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+    code, synced = run(tmp_path, "sync", "--data-dir", str(data), "--platform-url", platform.url)
+    assert code == 0
+    assert synced["needs_attention"] == []
+    assert synced["kept"] == 0
+    with sqlite3.connect(data / "desk.sqlite3") as db:
+        local = {r[0] for r in db.execute("SELECT settlement_id FROM settlements")}
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    db.close()
+    assert local
+    assert integrity == "ok"
+    remote = [
+        r["settlement_id"]
+        for r in platform.app.state.service.db.read_all("SELECT settlement_id FROM settlements")
+    ]
+    assert set(remote) >= local
+    assert len(remote) == len(set(remote))
+    code, verdict = run(tmp_path, "audit", "verify", "--data-dir", str(data),
+                        "--platform-url", platform.url)  # fmt: skip
+    assert verdict["intact"] is True
