@@ -29,6 +29,7 @@ from desk_app.secrets import (
 from desk_app.services.context import DeskContext, china_now
 from desk_app.services.decisions import DecisionService, apply_registration
 from desk_app.services.items import ItemsService
+from desk_app.services.retention import purge
 from desk_app.services.settlements import SettlementService
 from desk_app.settings import Settings
 from desk_app.store.database import Store
@@ -153,6 +154,7 @@ def open_desk(
         secrets,
     )
     sealer = Sealer(outbox_key.encode())
+    purge(ctx, settings.decision_retention_days, settings.settlement_retention_days)
     items = ItemsService(ctx, client, settings.items_served)
     decisions = DecisionService(ctx, client, items, sealer)
     outbox = Outbox(
@@ -166,7 +168,7 @@ def open_desk(
         ctx=ctx,
         items=items,
         decisions=decisions,
-        settlements=SettlementService(ctx, items),
+        settlements=SettlementService(ctx, items, client),
         outbox=outbox,
         schema_version=version,
         keyring_ephemeral=ephemeral,

@@ -185,7 +185,7 @@ class DecisionService:
         self, request: DecisionRequest, item: Item, amount: int, local_id: str, emergency: bool
     ) -> Decision:
         now = self.ctx.now()
-        cached = self.cached(request.document.number, item.code)
+        cached = self.cached(request.document.subject_id, item.code)
         if cached is not None and not emergency:
             age_min = int(cached.age(now).total_seconds() // 60)
             return dataclasses.replace(
@@ -277,14 +277,19 @@ class DecisionService:
 
     # -- cache --------------------------------------------------------------------------
 
-    def cached(self, number: str, item_code: str) -> Decision | None:
-        """The newest still-valid platform decision for this person and item, if any."""
+    def cached(self, subject_id: str, item_code: str) -> Decision | None:
+        """The newest still-valid platform decision for this person and item, if any.
+
+        Args:
+            subject_id: :attr:`Document.subject_id` (the number, or state and passport).
+            item_code: the item.
+        """
         with self.ctx.store.read() as db:
             row = db.execute(
                 "SELECT json FROM decisions WHERE subject_key = ? AND item_code = ? "
                 "AND valid_until_ms > ? AND source = 'online' "
                 "ORDER BY decided_at_ms DESC LIMIT 1",
-                (self.ctx.subject_key(number), item_code, epoch_ms(self.ctx.now())),
+                (self.ctx.subject_key(subject_id), item_code, epoch_ms(self.ctx.now())),
             ).fetchone()
         return None if row is None else decision_from_json(row[0])
 
@@ -313,7 +318,10 @@ class DecisionService:
             }
         return {
             "item_code": item.code,
-            "subject": {"kind": request.document.kind.value, "number": request.document.number},
+            "subject": {
+                "kind": request.document.kind.value,
+                "number": request.document.platform_number,
+            },
             "commitment": commitment,
             "amount_fen": amount,
             "counter_id": self.ctx.counter_id,
@@ -364,7 +372,7 @@ def insert_decision(
         (
             decision.local_id,
             decision.decision_id,
-            ctx.subject_key(document.number),
+            ctx.subject_key(document.subject_id),
             document.kind.value,
             document.masked_number,
             decision.item_code,

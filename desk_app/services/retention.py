@@ -63,8 +63,9 @@ def purge(ctx: DeskContext, decision_days: int, settlement_days: int) -> Purged:
             "AND state != 'delivered')",
             (min(decisions_before, settlements_before),),
         )
-        ctx.audit(
-            db, "system", "purge", decisions=stale + len(old_settlements),
-            settlements=len(old_settlements),
-        )  # fmt: skip
+        if stale or old_settlements:
+            ctx.audit(
+                db, "system", "purge", decisions=stale + len(old_settlements),
+                settlements=len(old_settlements),
+            )  # fmt: skip
     return Purged(stale + len(old_settlements), len(old_settlements))

@@ -12,10 +12,14 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desk_app.domain.model import Decision
 from desk_app.errors import BadInputError
+from desk_app.identity import Document
 from desk_app.platform.answers import RemoteCase
+from desk_app.platform.client import PlatformClient
+from desk_app.platform.errors import PlatformBadAnswerError, PlatformUnreachableError
 from desk_app.services.context import DeskContext, epoch_ms
-from desk_app.services.decisions import decision_json
+from desk_app.services.decisions import decision_from_json, decision_json
 from desk_app.services.items import ItemsService
 from desk_app.sync.outbox import Kind, enqueue, pending_for
 
@@ -56,17 +60,34 @@ class SettlementRequest:
     due_date: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class OpenCase:
+    """A case not settled yet (or deferred and unpaid).
+
+    ``local_id`` is None for a case only the platform knows (opened at another counter):
+    :meth:`SettlementService.adopt` takes it over before it is settled here.
+    """
+
+    local_id: str | None
+    decision: Decision
+    counter_id: str
+    settlement_id: str | None
+    remote: RemoteCase | None
+
+
 class SettlementService:
-    """Records settlements and their outcomes.
+    """Records settlements and their outcomes, and finds open cases.
 
     Args:
         ctx: the desk's context.
         items: the management list (repayment windows).
+        client: the platform client (the institution's open cases).
     """
 
-    def __init__(self, ctx: DeskContext, items: ItemsService) -> None:
+    def __init__(self, ctx: DeskContext, items: ItemsService, client: PlatformClient) -> None:
         self.ctx = ctx
         self.items = items
+        self.client = client
 
     def default_due_date(self, item_code: str) -> dt.date:
         """Today plus the item's repayment window."""
@@ -225,12 +246,61 @@ class SettlementService:
             )
         return update_id
 
-    def adopt(self, case: RemoteCase, subject_key: str, masked: str, kind: str) -> str:
+    def open_cases(self, document: Document, operator_id: str) -> list[OpenCase]:
+        """This person's open cases: this desk's, and (online) the institution's.
+
+        The query is audited. Offline, the desk's own cases are still listed.
+        """
+        key = self.ctx.subject_key(document.subject_id)
+        with self.ctx.store.read() as db:
+            rows = db.execute(
+                "SELECT d.local_id, d.json, d.counter_id, s.settlement_id, s.status, "
+                "s.final_outcome FROM decisions d LEFT JOIN settlements s USING (local_id) "
+                "WHERE d.subject_key = ? AND (s.settlement_id IS NULL OR "
+                "(s.status = 'deferred' AND s.final_outcome IS NULL)) "
+                "ORDER BY d.decided_at_ms",
+                (key,),
+            ).fetchall()
+        cases = [
+            OpenCase(
+                local_id=r[0],
+                decision=decision_from_json(r[1]),
+                counter_id=r[2],
+                settlement_id=r[3],
+                remote=None,
+            )
+            for r in rows
+        ]
+        known = {c.decision.decision_id for c in cases if c.decision.decision_id}
+        online = True
+        try:
+            remote = self.client.open_cases(document.kind.value, document.platform_number)
+        except (PlatformUnreachableError, PlatformBadAnswerError):
+            remote, online = [], False
+        for case in remote:
+            if case.decision.decision_id not in known:
+                cases.append(
+                    OpenCase(None, case.decision, case.counter_id, case.settlement_id, case)
+                )
+        with self.ctx.store.write() as db:
+            self.ctx.audit(
+                db, operator_id, "cases_query", subject=document.masked_number,
+                found=len(cases), online=online,
+            )  # fmt: skip
+        return cases
+
+    def adopt(self, case: OpenCase, document: Document) -> str:
         """Take over a case opened at another counter, so it can be settled here.
+
+        Args:
+            case: from :meth:`open_cases`.
+            document: the person's document (the case is keyed by it here).
 
         Returns:
             The local id of the case.
         """
+        if case.local_id is not None:
+            return case.local_id
         decision = case.decision
         assert decision.decision_id is not None
         with self.ctx.store.write() as db:
@@ -247,9 +317,9 @@ class SettlementService:
                 (
                     decision.decision_id,
                     decision.decision_id,
-                    subject_key,
-                    kind,
-                    masked,
+                    self.ctx.subject_key(document.subject_id),
+                    document.kind.value,
+                    document.masked_number,
                     decision.item_code,
                     decision.outcome.value,
                     "online",

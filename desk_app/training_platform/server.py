@@ -32,6 +32,7 @@ class EmbeddedPlatform:
         port: the port; 0 picks a free one.
         knobs: initial training knobs.
         seed: seed of the synthetic residents for a new data folder.
+        tls: ``(certificate file, key file)`` to serve HTTPS, as a city's server does.
     """
 
     def __init__(
@@ -42,8 +43,10 @@ class EmbeddedPlatform:
         port: int = 0,
         knobs: models.Knobs | None = None,
         seed: int | None = None,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
         self.app = create_app(data_dir, knobs=knobs, seed=seed)
+        self._scheme = "https" if tls else "http"
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
@@ -54,6 +57,8 @@ class EmbeddedPlatform:
             # Uvicorn's access log prints query strings, which can carry a document number.
             access_log=False,
             timeout_graceful_shutdown=2,
+            ssl_certfile=str(tls[0]) if tls else None,
+            ssl_keyfile=str(tls[1]) if tls else None,
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -61,7 +66,7 @@ class EmbeddedPlatform:
     @property
     def url(self) -> str:
         """The base URL, e.g. ``http://127.0.0.1:41234``."""
-        return f"http://{self.host}:{self.port}"
+        return f"{self._scheme}://{self.host}:{self.port}"
 
     @property
     def knobs(self) -> models.Knobs:

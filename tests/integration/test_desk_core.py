@@ -9,6 +9,7 @@ import pytest
 
 from desk_app.app import Desk
 from desk_app.domain.model import DecisionSource, Outcome
+from desk_app.identity import identify
 from desk_app.identity.checksums import mod11_2_check
 from desk_app.platform.errors import PlatformRefusedError
 from desk_app.services.decisions import CommitmentRequiredError
@@ -290,13 +291,17 @@ def test_a_case_opened_at_another_counter_is_settled_here(
     admission = make_desk("admission")
     discharge = make_desk("discharge")
     decision = ask(admission, AT_1000, "BZ-CR-01")
-    (case,) = discharge.client.open_cases("resident_id", AT_1000)
+    document = identify(AT_1000)
+    (case,) = discharge.settlements.open_cases(document, "clerk-2")
     assert case.counter_id == "ADMISSION"
-    local_id = discharge.settlements.adopt(
-        case, discharge.ctx.subject_key(AT_1000), "3716**********5150", "resident_id"
-    )
+    assert case.local_id is None
+    local_id = discharge.settlements.adopt(case, document)
     settlement_id = settle_now(discharge, local_id)
     drain(discharge)
+    assert discharge.settlements.open_cases(document, "clerk-2") == []
+    with discharge.store.read() as db:
+        actions = [r[0] for r in db.execute("SELECT action FROM audit ORDER BY seq")]
+    assert actions == ["cases_query", "settlement", "cases_query"]
     rows = platform.app.state.service.db.read_all(
         "SELECT decision_id FROM settlements WHERE settlement_id = ?", (settlement_id,)
     )
@@ -404,3 +409,14 @@ def test_a_corrupt_database_file_is_a_clear_error(tmp_path, memory_keyring) -> N
 
 def test_sqlite_reports_the_file_as_not_a_database() -> None:
     assert issubclass(sqlite3.DatabaseError, sqlite3.Error)
+
+
+def test_open_cases_offline_are_the_desks_own(
+    make_desk: DeskFactory, platform: EmbeddedPlatform
+) -> None:
+    desk = make_desk()
+    decision = ask(desk, AT_1000, "BZ-CR-01")
+    platform.knobs.outage = True
+    (case,) = desk.settlements.open_cases(identify(AT_1000), "clerk-1")
+    assert case.local_id == decision.local_id
+    assert case.remote is None
