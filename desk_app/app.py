@@ -5,6 +5,8 @@ desk from its data folder, and hands them on. No globals, no service locator.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from desk_app.services.items import ItemsService
 from desk_app.services.retention import purge
 from desk_app.services.settlements import SettlementService
 from desk_app.settings import Settings
-from desk_app.store.database import Store
+from desk_app.store.database import Store, StoreError
 from desk_app.store.schema import migrate
 from desk_app.sync.outbox import Outbox, Sealer
 
@@ -73,6 +75,43 @@ class Desk:
         if self.embedded_platform is not None:
             self.embedded_platform.stop()
         self.store.close()
+
+
+class KeysLostError(StoreError):
+    """The keyring no longer holds the keys this desk's data was written with."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "系统钥匙串中本柜台的密钥与数据库不符（可能被清除或换了用户）。数据未被改动，请联系信息科。",
+            "The keyring's keys for this desk do not match its database (cleared, or another "
+            "user). Nothing was changed; call IT.",
+        )
+
+
+def _key_fingerprint(subject_key: bytes, audit_key: bytes, outbox_key: str) -> str:
+    material = subject_key + audit_key + outbox_key.encode()
+    return hmac.new(material, b"desk key check", hashlib.sha256).hexdigest()
+
+
+def _keys_match(store: Store, fingerprint: str) -> bool:
+    """Whether the file was written with these keys (a new file takes them)."""
+    with store.write() as db:
+        row = db.execute("SELECT value FROM meta WHERE key = 'key_check'").fetchone()
+        if row is None:
+            db.execute("INSERT INTO meta (key, value) VALUES ('key_check', ?)", (fingerprint,))
+            return True
+    return hmac.compare_digest(str(row[0]), fingerprint)
+
+
+def _move_aside(store: Store) -> Path:
+    store.close()
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = store.path.with_name(f"desk.unreadable-{stamp}.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(store.path) + suffix)
+        if source.exists():
+            source.rename(Path(str(target) + suffix))
+    return target
 
 
 def _secrets(settings: Settings) -> tuple[SecretStore, bool]:
@@ -116,8 +155,27 @@ def open_desk(
     ephemeral = False
     if secrets is None:
         secrets, ephemeral = _secrets(settings)
+    warnings: list[str] = []
+    subject_key = get_or_create_key(secrets, SUBJECT_KEY)
+    audit_key = get_or_create_key(secrets, AUDIT_KEY)
+    outbox_key = secrets.get(OUTBOX_KEY)
+    if outbox_key is None:
+        outbox_key = Fernet.generate_key().decode()
+        secrets.set(OUTBOX_KEY, outbox_key)
     store = Store(data_dir)
     version = migrate(store)
+    fingerprint = _key_fingerprint(subject_key, audit_key, outbox_key)
+    if not _keys_match(store, fingerprint):
+        if not ephemeral:
+            store.close()
+            raise KeysLostError()
+        # Training without a keyring: what earlier runs stored is unreadable with this
+        # run's keys. Keep it aside (never delete) and start a fresh training session.
+        aside = _move_aside(store)
+        warnings.append(f"training data of an earlier run kept aside: {aside.name}")
+        store = Store(data_dir)
+        version = migrate(store)
+        _keys_match(store, fingerprint)
     embedded = None
     url = platform_url or settings.platform_url
     if not url:
@@ -135,15 +193,11 @@ def open_desk(
         secrets.set(CLIENT_SECRET, client_secret)
     ctx = DeskContext(
         store=store,
-        subject_key_secret=get_or_create_key(secrets, SUBJECT_KEY),
-        audit_key=get_or_create_key(secrets, AUDIT_KEY),
+        subject_key_secret=subject_key,
+        audit_key=audit_key,
         counter_id=settings.counter_id,
         now=now,
     )
-    outbox_key = secrets.get(OUTBOX_KEY)
-    if outbox_key is None:
-        outbox_key = Fernet.generate_key().decode()
-        secrets.set(OUTBOX_KEY, outbox_key)
     client = PlatformClient(
         PlatformConfig(
             base_url=url.rstrip("/"),
@@ -173,4 +227,5 @@ def open_desk(
         schema_version=version,
         keyring_ephemeral=ephemeral,
         embedded_platform=embedded,
+        warnings=warnings,
     )

@@ -83,6 +83,7 @@ def status(desk: Desk) -> tuple[int, dict[str, Any]]:
         "counter_id": desk.settings.counter_id,
         "keyring": "memory" if desk.keyring_ephemeral else "os",
         "items_fetched_at": desk.items.fetched_at(),
+        "warnings": desk.warnings,
     }
 
 

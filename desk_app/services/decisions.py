@@ -57,6 +57,13 @@ class CommitmentRequiredError(BadInputError):
         )
 
 
+class EmergencyNotAvailableError(BadInputError):
+    """An emergency asked for on an item without an emergency path."""
+
+    def __init__(self) -> None:
+        super().__init__("该事项没有急诊通道。", "This item has no emergency path.")
+
+
 @dataclass(frozen=True)
 class DecisionRequest:
     """What the clerk asks for.
@@ -132,7 +139,9 @@ class DecisionService:
         """
         item = self.items.get(request.item_code)
         amount = request.amount_fen if request.amount_fen is not None else item.standard_deposit_fen
-        emergency = request.emergency and item.emergency_path
+        if request.emergency and not item.emergency_path:
+            raise EmergencyNotAvailableError()
+        emergency = request.emergency
         if item.path is ItemPath.CREDIT and request.commitment_signed_at is None and not emergency:
             raise CommitmentRequiredError()
         local_id = str(uuid.uuid4())

@@ -220,7 +220,7 @@ class Outbox:
                 # The platform is gone: the rest would fail the same way.
                 result.unreachable = True
                 break
-        if due and not result.unreachable:
+        if result.sent:
             with self.ctx.store.write() as db:
                 db.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync_ok', ?)",

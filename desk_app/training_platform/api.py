@@ -42,6 +42,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+# The counter header takes what a counter_id may be (models.Identifier).
+_COUNTER = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 # Anything in a logged path that could be a document number (six or more letters and
 # digits with at least one digit, or an MRZ with fillers): masked before logging.
 _NUMBER_LIKE = re.compile(r"(?=[0-9A-Za-z<-]*[0-9])[0-9A-Za-z<-]{6,}")
@@ -49,7 +51,7 @@ _NUMBER_LIKE = re.compile(r"(?=[0-9A-Za-z<-]*[0-9])[0-9A-Za-z<-]{6,}")
 
 def _problem_response(problem: ApiProblem, instance: str) -> JSONResponse:
     return JSONResponse(
-        problem.body(instance),
+        problem.body(_NUMBER_LIKE.sub("***", instance)),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,
@@ -57,7 +59,9 @@ def _problem_response(problem: ApiProblem, instance: str) -> JSONResponse:
 
 
 def _problem_bytes(problem: ApiProblem, instance: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    body = json.dumps(problem.body(instance), ensure_ascii=False).encode()
+    body = json.dumps(
+        problem.body(_NUMBER_LIKE.sub("***", instance)), ensure_ascii=False, separators=(",", ":")
+    ).encode()
     headers = [
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
@@ -346,12 +350,13 @@ def _caller(
         )
     institution = service.authenticate(authorization[7:].strip())
     counter = (x_counter_id or "").strip()
-    if not counter or len(counter) > 64:
+    if not _COUNTER.match(counter):
         raise ApiProblem(
             400,
             "counter_required",
             "请求缺少柜台编号（X-Counter-Id）。",
-            "Every call carries its counter in the X-Counter-Id header.",
+            "Every call carries its counter in the X-Counter-Id header "
+            "(1-64 letters, digits, _ . : -).",
         )
     service.rate_limiter.check(institution.institution_id, counter)
     return institution, counter

@@ -165,3 +165,42 @@ def test_a_desk_killed_while_delivering_loses_nothing_and_duplicates_nothing(
     code, verdict = run(tmp_path, "audit", "verify", "--data-dir", str(data),
                         "--platform-url", platform.url)  # fmt: skip
     assert verdict["intact"] is True
+
+
+def test_training_without_a_keyring_starts_fresh_and_keeps_the_old_data_aside(
+    tmp_path: Path, platform: EmbeddedPlatform
+) -> None:
+    env = {**desk_env(tmp_path), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    common = ["--data-dir", str(tmp_path / "desk"), "--platform-url", platform.url]
+
+    def no_keyring(*args: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-m", "desk_app", *args], capture_output=True, text=True,
+            encoding="utf-8", env=env, timeout=120,
+        )  # fmt: skip
+        assert "371602198601115150" not in done.stderr
+        parsed: dict[str, Any] = json.loads(done.stdout)
+        return parsed
+
+    assert no_keyring("decide", *common, "--item", "BZ-CR-01", "371602198601115150")["source"] == (
+        "online"
+    )
+    status = no_keyring("status", *common)
+    assert status["keyring"] == "memory"
+    assert status["warnings"][0].startswith("training data of an earlier run kept aside")
+    assert list((tmp_path / "desk").glob("desk.unreadable-*.sqlite3"))
+    assert no_keyring("audit", "verify", *common)["intact"] is True
+
+
+def test_a_live_desk_whose_keyring_lost_its_keys_stops_without_touching_the_data(
+    tmp_path: Path, platform: EmbeddedPlatform
+) -> None:
+    common = ["--data-dir", str(tmp_path / "desk"), "--platform-url", platform.url]
+    run(tmp_path, "decide", *common, "--item", "BZ-CR-01", "371602198601115150")
+    (tmp_path / "keyring.json").unlink()  # the keyring forgot this desk
+    before = (tmp_path / "desk" / "desk.sqlite3").stat().st_size
+    code, body = run(tmp_path, "status", *common)
+    assert code == 3
+    assert body["error"] == "KeysLostError"
+    assert "钥匙串" in body["message"]
+    assert (tmp_path / "desk" / "desk.sqlite3").stat().st_size == before

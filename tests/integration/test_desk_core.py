@@ -420,3 +420,12 @@ def test_open_cases_offline_are_the_desks_own(
     (case,) = desk.settlements.open_cases(identify(AT_1000), "clerk-1")
     assert case.local_id == decision.local_id
     assert case.remote is None
+
+
+def test_an_emergency_on_an_item_without_that_path_is_refused(make_desk: DeskFactory) -> None:
+    from desk_app.services.decisions import EmergencyNotAvailableError
+
+    desk = make_desk()
+    desk.items.refresh()
+    with pytest.raises(EmergencyNotAvailableError):
+        ask(desk, AT_1000, "BZ-SV-01", emergency=True)

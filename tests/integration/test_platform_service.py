@@ -254,3 +254,20 @@ def test_the_embedded_platform_starts_and_stops_cleanly(tmp_path: Path) -> None:
         assert again.app.state.service.residents()[0]["number"] == AT_1000
     finally:
         again.stop()
+
+
+def test_a_problem_never_echoes_a_number_from_the_path(trainer: Client) -> None:
+    answer = trainer.get(f"/v1/subjects/{AT_1000[:-1]}1/archive")
+    assert answer.status_code == 422
+    assert AT_1000[:-1] not in answer.text
+    assert answer.json()["instance"] == "/v1/subjects/***/archive"
+
+
+def test_a_counter_header_must_be_an_identifier(hospital: Client) -> None:
+    answer = hospital.session.get(
+        hospital.base_url + "/v1/items",
+        headers={**hospital.headers(), "X-Counter-Id": "ADM 01/x"},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "counter_required"

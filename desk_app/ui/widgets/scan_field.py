@@ -19,9 +19,11 @@ class ScanField(QLineEdit):
 
     Signals:
         submitted(str): the text, once per Enter (Return or keypad Enter).
+        empty_enter(): Enter on an empty field (the clerk moving the flow on).
     """
 
     submitted = Signal(str)
+    empty_enter = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,5 +44,7 @@ class ScanField(QLineEdit):
             if text.strip():
                 self.clear()
                 self.submitted.emit(text)
+            else:
+                self.empty_enter.emit()
             return
         super().keyPressEvent(event)
