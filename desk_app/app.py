@@ -31,6 +31,7 @@ from desk_app.secrets import (
 from desk_app.services.context import DeskContext, china_now
 from desk_app.services.decisions import DecisionService, apply_registration
 from desk_app.services.items import ItemsService
+from desk_app.services.operators import OperatorService, Role
 from desk_app.services.retention import purge
 from desk_app.services.settlements import SettlementService
 from desk_app.settings import Settings
@@ -44,6 +45,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OUTBOX_KEY = "outbox_key"
+# Training desks come with these operators (documented in the README; never in live mode).
+TRAINING_OPERATORS = (
+    ("1001", "培训柜员", Role.CLERK, "1234"),
+    ("9001", "培训主管", Role.SUPERVISOR, "9999"),
+)
 TRAINING_PLATFORM_DIR = "training-platform"
 
 
@@ -60,6 +66,7 @@ class Desk:
     decisions: DecisionService
     settlements: SettlementService
     outbox: Outbox
+    operators: OperatorService
     schema_version: int
     keyring_ephemeral: bool = False
     embedded_platform: EmbeddedPlatform | None = None
@@ -209,6 +216,10 @@ def open_desk(
     )
     sealer = Sealer(outbox_key.encode())
     purge(ctx, settings.decision_retention_days, settings.settlement_retention_days)
+    operators = OperatorService(ctx)
+    if settings.training and not operators.any():
+        for operator_id, name, role, pin in TRAINING_OPERATORS:
+            operators.add(operator_id, name, role, pin, by="system")
     items = ItemsService(ctx, client, settings.items_served)
     decisions = DecisionService(ctx, client, items, sealer)
     outbox = Outbox(
@@ -224,6 +235,7 @@ def open_desk(
         decisions=decisions,
         settlements=SettlementService(ctx, items, client),
         outbox=outbox,
+        operators=operators,
         schema_version=version,
         keyring_ephemeral=ephemeral,
         embedded_platform=embedded,

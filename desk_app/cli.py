@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="zh_CN",
         help="language of the window (default: zh_CN, Simplified Chinese)",
     )
+    parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--platform-url", default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ident = sub.add_parser(
@@ -201,4 +203,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so that support commands never load Qt.
     from desk_app.ui.app import run_desk
 
-    return run_desk(args.language)
+    return run_desk(args.language, args.data_dir, args.platform_url)

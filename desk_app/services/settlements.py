@@ -271,7 +271,17 @@ class SettlementService:
             )
             for r in rows
         ]
-        known = {c.decision.decision_id for c in cases if c.decision.decision_id}
+        with self.ctx.store.read() as db:
+            # Every case this desk knows, settled ones included: a settlement still on its
+            # way leaves the platform showing the case as open.
+            known = {
+                r[0]
+                for r in db.execute(
+                    "SELECT decision_id FROM decisions WHERE subject_key = ? "
+                    "AND decision_id IS NOT NULL",
+                    (key,),
+                )
+            }
         online = True
         try:
             remote = self.client.open_cases(document.kind.value, document.platform_number)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication
 
-from desk_app.paths import resources_dir
+from desk_app import logging_setup
+from desk_app.errors import DeskError
+from desk_app.paths import default_data_dir, default_log_dir, resources_dir
 from desk_app.ui.i18n import install_translators
-from desk_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 
 def display_available() -> bool:
@@ -33,11 +39,14 @@ def create_application(argv: list[str], language: str) -> QApplication:
     return app
 
 
-def run_desk(language: str) -> int:
-    """Open the desk window in training mode and run until it is closed.
+def run_desk(language: str, data_dir: Path | None = None, platform_url: str | None = None) -> int:
+    """Open the desk window and run until it is closed.
 
     Args:
         language: ``zh_CN`` (default) or ``en``.
+        data_dir: the desk's data folder (default: the per-user one).
+        platform_url: the platform; default the settings' one, or in training mode the
+            embedded training platform.
 
     Returns:
         The process exit code.
@@ -49,7 +58,27 @@ def run_desk(language: str) -> int:
             file=sys.stderr,
         )
         return 1
+    log_dir = default_log_dir()
+    logging_setup.configure(logging.INFO, log_dir / "desk.log")
+    from desk_app.app import open_desk
+    from desk_app.ui.main_window import MainWindow
+
     app = create_application(sys.argv[:1], language)
-    window = MainWindow(language, training=True)
+    try:
+        desk = open_desk(data_dir or default_data_dir(), platform_url)
+    except DeskError as error:
+        print(f"desk-app: {error.message('en' if language == 'en' else 'zh')}", file=sys.stderr)
+        return 3
+    window = MainWindow(desk, language, log_dir)
+
+    def on_uncaught(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        window.on_error(error.with_traceback(trace))
+
+    sys.excepthook = on_uncaught
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        desk.close()

@@ -60,7 +60,8 @@ def compile_translations(folder: Path | None = None) -> list[Path]:
 
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
-    """Install the desk's and Qt's own translators for ``language`` on ``app``.
+    """Install the desk's and Qt's own translators for ``language`` on ``app`` (replacing
+    any installed before).
 
     Args:
         app: the application.
@@ -69,6 +70,10 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     Returns:
         The installed translators (keep them alive as long as the app).
     """
+    # Replace whatever an earlier call installed: the language is the application's.
+    for old in app.findChildren(QTranslator):
+        app.removeTranslator(old)
+        old.deleteLater()
     if language == "en":
         return []
     folder = translations_dir()

@@ -1,73 +1,314 @@
-"""The desk's main window."""
+"""The desk's main window: sign-in, counter, open cases, sync; status bar; idle lock."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desk_app.devices.wedge import MrzLineAssembler
-from desk_app.identity import PERSON_KINDS, InvalidDocumentError, identify
-from desk_app.ui.widgets.document_panel import DocumentPanel
-from desk_app.ui.widgets.scan_field import ScanField
+from desk_app.app import Desk
+from desk_app.platform.errors import PlatformError
+from desk_app.services.operators import Operator
+from desk_app.sync import outbox
+from desk_app.ui.errors import ErrorPresenter
+from desk_app.ui.screens.cases import CasesScreen
+from desk_app.ui.screens.counter import CounterScreen
+from desk_app.ui.screens.sign_in import SignInScreen
+from desk_app.ui.screens.sync import SyncScreen, open_alerts
+from desk_app.ui.tasks import TaskRunner
+
+SYNC_INTERVAL_MS = 10_000
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """One background sync round, as the status bar shows it."""
+
+    online: bool
+    at: dt.datetime
+    pending: int
+    attention: int
+    alerts: int
+
+
+def sync_round(desk: Desk) -> SyncReport:
+    """Check the platform, deliver what is due, count what waits (off the GUI thread)."""
+    try:
+        desk.client.health()
+        online = True
+    except PlatformError:
+        online = False
+    if online:
+        desk.outbox.deliver_due()
+    counts = outbox.counts(desk.ctx)
+    return SyncReport(
+        online, desk.ctx.now(), counts["pending"], counts["attention"], len(open_alerts(desk))
+    )
+
+
+class _ActivityWatcher(QObject):
+    """Restarts the idle timer on any key or mouse press in the application."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self._timer = timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self._timer.start()
+        return False
 
 
 class MainWindow(QMainWindow):
-    """The counter window: the training mark, the scan field and the document card.
+    """The counter window.
 
     Args:
-        language: ``zh_CN`` or ``en``, for texts that come from the core in both.
-        training: True when connected to the training platform; marked on screen.
+        desk: the desk's services, from :func:`desk_app.app.open_desk`.
+        language: ``zh_CN`` or ``en``.
+        log_dir: where the log is (named in the crash dialog).
+        idle_minutes: lock after this long without a key or mouse press.
     """
 
-    def __init__(self, language: str, training: bool = True) -> None:
+    def __init__(self, desk: Desk, language: str, log_dir: Path, idle_minutes: float = 10) -> None:
         super().__init__()
+        self.desk = desk
+        self.language = language
+        self.operator: Operator | None = None
+        self._locked_operator: Operator | None = None
+        self._sync_running = False
         self.setWindowTitle(self.tr("Deposit-free counter desk"))
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
+
+        self.message_bar = QLabel()
+        self.message_bar.setObjectName("messageBar")
+        self.message_bar.setWordWrap(True)
+        self.message_bar.hide()
+        self.on_error = ErrorPresenter(self, language, self.show_message, log_dir)
+        self.tasks = TaskRunner(self.on_error, self)
+
+        training = desk.settings.training
         self.training_banner = QLabel(
             self.tr("TRAINING MODE: synthetic residents, nothing reaches the city platform")
         )
         self.training_banner.setObjectName("trainingBanner")
         self.training_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.training_banner.setVisible(training)
+
+        hint = self.tr("Training operators: clerk 1001 / PIN 1234, supervisor 9001 / PIN 9999")
+        self.sign_in = SignInScreen(desk, self.tasks, self.show_message, hint if training else "")
+        self.counter = CounterScreen(desk, self.tasks, self._current_operator, language,
+                                     self.show_message)  # fmt: skip
+        self.cases = CasesScreen(desk, self.tasks, self._current_operator, language,
+                                 self.show_message)  # fmt: skip
+        self.sync_screen = SyncScreen(desk, self.tasks, self._current_operator, language,
+                                      self.sync_now)  # fmt: skip
+        self.stack = QStackedWidget()
+        for screen in (self.sign_in, self.counter, self.cases, self.sync_screen):
+            self.stack.addWidget(screen)
+
+        self.nav_counter = QPushButton(self.tr("F2  Counter"))
+        self.nav_cases = QPushButton(self.tr("F3  Open cases"))
+        self.nav_sync = QPushButton(self.tr("F4  Sync and alerts"))
+        self.nav_lock = QPushButton(self.tr("F12  Sign out"))
+        nav = QHBoxLayout()
+        for button in (self.nav_counter, self.nav_cases, self.nav_sync, self.nav_lock):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            nav.addWidget(button)
+        nav.addStretch(1)
+        self.nav = QWidget()
+        self.nav.setLayout(nav)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
         layout.addWidget(self.training_banner)
-        prompt = QLabel(self.tr("Scan or type the ID number, then press Enter"))
-        layout.addWidget(prompt)
-        self.scan_field = ScanField(central)
-        layout.addWidget(self.scan_field)
-        self.document_panel = DocumentPanel(language, central)
-        layout.addWidget(self.document_panel, 1)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self._mrz_lines = MrzLineAssembler()
-        self.scan_field.submitted.connect(self.on_scan)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel_scan)
-        self.scan_field.setFocus()
-        self.resize(1024, 640)
 
-    def on_scan(self, text: str) -> None:
-        """Read the scanned text and show the document or what is wrong with it.
+        self.connection = QLabel()
+        self.connection.setObjectName("connectionStatus")
+        self.pending = QLabel()
+        self.who = QLabel()
+        counter_label = QLabel(
+            self.tr("Counter {counter}").format(counter=desk.settings.counter_id)
+        )
+        status = self.statusBar()
+        for widget in (self.connection, self.pending, self.who, counter_label):
+            status.addWidget(widget)
+        if training:
+            mark = QLabel(self.tr("TRAINING"))
+            mark.setObjectName("trainingMark")
+            status.addPermanentWidget(mark)
 
-        A passport reader types its machine-readable zone one line per Enter: lines
-        are gathered until the zone is complete.
-        """
-        today = dt.date.today()
-        for whole in self._mrz_lines.feed(text):
-            try:
-                document = identify(whole, kinds=PERSON_KINDS, today=today)
-            except InvalidDocumentError as error:
-                self.document_panel.show_error(error)
-            else:
-                self.document_panel.show_document(document, today)
-        if self._mrz_lines.pending_lines:
-            self.document_panel.show_waiting_for_mrz_line(self._mrz_lines.pending_lines)
-        self.scan_field.setFocus()
+        self.nav_counter.clicked.connect(lambda: self.show_screen(self.counter))
+        self.nav_cases.clicked.connect(lambda: self.show_screen(self.cases))
+        self.nav_sync.clicked.connect(lambda: self.show_screen(self.sync_screen))
+        self.nav_lock.clicked.connect(self.sign_out)
+        for key, slot in (
+            (Qt.Key.Key_F2, lambda: self.show_screen(self.counter)),
+            (Qt.Key.Key_F3, lambda: self.show_screen(self.cases)),
+            (Qt.Key.Key_F4, lambda: self.show_screen(self.sync_screen)),
+            (Qt.Key.Key_F12, self.sign_out),
+        ):
+            QShortcut(QKeySequence(key), self, slot)
+        self.sign_in.signed_in.connect(self._signed_in)
 
-    def cancel_scan(self) -> None:
-        """Esc: drop a half-read zone and what is typed, ready for the next customer."""
-        self._mrz_lines.reset()
-        self.scan_field.clear()
-        self.document_panel.show_idle()
-        self.scan_field.setFocus()
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(SYNC_INTERVAL_MS)
+        self.sync_timer.timeout.connect(self.sync_now)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(int(idle_minutes * 60_000))
+        self.idle_timer.timeout.connect(self.lock)
+        self._watcher = _ActivityWatcher(self.idle_timer)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._watcher)
+
+        self._update_who()
+        self.connection.setText(self.tr("Platform: checking…"))
+        self.show_screen(self.sign_in)
+        self.resize(1366, 768)
+        self.sync_timer.start()
+        self.sync_now()
+
+    # -- operators --------------------------------------------------------------------
+
+    def _current_operator(self) -> Operator | None:
+        return self.operator
+
+    def _signed_in(self, operator: Operator) -> None:
+        self.operator = operator
+        self._locked_operator = None
+        self._update_who()
+        self.idle_timer.start()
+        self.counter.load_items()
+        self.show_screen(self.counter)
+        self.show_message("success", self.tr("Signed in: {name}").format(name=operator.name))
+
+    def sign_out(self) -> None:
+        """F12: the operator leaves; the next one signs in."""
+        if self.operator is not None:
+            operator = self.operator
+            self.tasks.run_task(lambda: self.desk.operators.sign_out(operator), lambda _: None)
+        self.operator = None
+        self.idle_timer.stop()
+        self.counter.next_customer()
+        self.sign_in.reset()
+        self._update_who()
+        self.show_screen(self.sign_in)
+
+    def lock(self) -> None:
+        """Idle too long: lock; the same operator (or another) signs in again."""
+        if self.operator is None:
+            return
+        operator = self.operator
+        self.tasks.run_task(
+            lambda: self.desk.operators.sign_out(operator, "locked_idle"), lambda _: None
+        )
+        self._locked_operator = operator
+        self.operator = None
+        self.counter.next_customer()
+        self.sign_in.reset(operator)
+        self._update_who()
+        self.show_screen(self.sign_in)
+
+    def _update_who(self) -> None:
+        if self.operator is None:
+            self.who.setText(self.tr("Not signed in"))
+        else:
+            self.who.setText(
+                self.tr("Operator: {name} ({id})").format(
+                    name=self.operator.name, id=self.operator.operator_id
+                )
+            )
+        self.nav.setVisible(self.operator is not None)
+
+    # -- screens and messages -----------------------------------------------------------
+
+    def show_screen(self, screen: QWidget) -> None:
+        """Switch screens (only the sign-in screen without an operator)."""
+        if self.operator is None:
+            screen = self.sign_in
+        self.stack.setCurrentWidget(screen)
+        self.message_bar.hide()
+        if screen is self.sync_screen:
+            self.sync_screen.refresh()
+        focus = getattr(screen, "scan_field", None) or getattr(screen, "operator_field", None)
+        if screen is self.sign_in and self._locked_operator is not None:
+            focus = self.sign_in.pin_field
+        if focus is not None:
+            focus.setFocus()
+
+    def show_message(self, severity: str, text: str) -> None:
+        """The message bar: severity (info, success, warning, offline, error) and text."""
+        symbols = {"success": "✔", "warning": "⚠", "offline": "⚡", "error": "✘", "info": "ℹ"}
+        self.message_bar.setProperty("severity", severity)
+        self.message_bar.style().unpolish(self.message_bar)
+        self.message_bar.style().polish(self.message_bar)
+        self.message_bar.setText(f"{symbols.get(severity, '')} {text}")
+        self.message_bar.show()
+
+    # -- sync ---------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        """One background sync round (never two at once)."""
+        if self._sync_running:
+            return
+        self._sync_running = True
+        self.tasks.run_task(lambda: sync_round(self.desk), self._synced, self._sync_failed)
+
+    def _synced(self, report: SyncReport) -> None:
+        self._sync_running = False
+        when = report.at.strftime("%H:%M:%S")
+        if report.online:
+            self.connection.setText(self.tr("● Online (last contact {time})").format(time=when))
+            self.connection.setProperty("online", True)
+        else:
+            self.connection.setText(self.tr("○ OFFLINE (checked {time})").format(time=when))
+            self.connection.setProperty("online", False)
+        self.connection.style().unpolish(self.connection)
+        self.connection.style().polish(self.connection)
+        self.pending.setText(
+            self.tr("Waiting to send: {pending}").format(pending=report.pending)
+            + (
+                self.tr("  Needs attention: {n}").format(n=report.attention)
+                if report.attention
+                else ""
+            )
+        )
+        alerts = self.tr("F4  Sync and alerts")
+        if report.alerts:
+            alerts += self.tr(" ({n} alerts)").format(n=report.alerts)
+        self.nav_sync.setText(alerts)
+        if self.stack.currentWidget() is self.sync_screen:
+            self.sync_screen.refresh()
+
+    def _sync_failed(self, error: BaseException) -> None:
+        self._sync_running = False
+        self.on_error(error)
+
+    # -- closing ------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop taking work, let what runs finish (bounded), then close."""
+        self.sync_timer.stop()
+        self.idle_timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._watcher)
+        self.tasks.shutdown()
+        super().closeEvent(event)

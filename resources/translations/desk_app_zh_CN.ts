@@ -2,60 +2,406 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CasesScreen</name>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="78" />
+        <source>Scan the ID to find the open cases</source>
+        <translation>扫描证件，查找未结案件</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="85" />
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="86" />
+        <source>Decided</source>
+        <translation>决定时间</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="87" />
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="88" />
+        <source>Deposit</source>
+        <translation>押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="89" />
+        <source>Counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="90" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="109" />
+        <source>Settled now</source>
+        <translation>当场结清</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="110" />
+        <source>Due later</source>
+        <translation>到期再付</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="118" />
+        <source>F5  Save settlement</source>
+        <translation>F5  保存结算</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="120" />
+        <source>Paid on time</source>
+        <translation>按时还款</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="121" />
+        <source>Paid late</source>
+        <translation>逾期还款</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="122" />
+        <source>Defaulted</source>
+        <translation>违约</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="124" />
+        <source>Settlement</source>
+        <translation>结算</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="126" />
+        <source>Total (yuan)</source>
+        <translation>总额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="127" />
+        <source>Insurance share (yuan)</source>
+        <translation>医保支付（元）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="128" />
+        <source>Self-pay</source>
+        <translation>自付</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="129" />
+        <source>Paid now (yuan)</source>
+        <translation>本次实付（元）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="130" />
+        <source>Method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="135" />
+        <source>When</source>
+        <translation>结算方式</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="137" />
+        <source>A deferred amount ended</source>
+        <translation>到期再付的结果</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="194" />
+        <source>waived</source>
+        <translation>已免押</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="195" />
+        <source>collected</source>
+        <translation>已收押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="196" />
+        <source>no deposit</source>
+        <translation>无需押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="198" />
+        <source>due later</source>
+        <translation>到期再付</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="198" />
+        <source>open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="213" />
+        <source>No open cases for this person.</source>
+        <translation>此人没有未结案件。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="256" />
+        <source>Scan the ID and choose a case first.</source>
+        <translation>请先扫描证件并选择案件。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="289" />
+        <source>Settlement recorded; it goes to the platform.</source>
+        <translation>结算已保存，将发送至信用平台。</translation>
+    </message>
+</context>
+<context>
+    <name>CounterScreen</name>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="83" />
+        <source>Scan the ID card or type the number</source>
+        <translation>刷身份证或输入证件号码</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="91" />
+        <source>standard deposit</source>
+        <translation>标准押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="93" />
+        <source>F6  Customer authorised the query and signed the commitment</source>
+        <translation>F6  客户已授权查询并签署信用承诺书</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="96" />
+        <source>F7  Emergency admission (treat first)</source>
+        <translation>F7  急诊入院（先救治）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="98" />
+        <source>F5  Decide</source>
+        <translation>F5  查询决定</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="100" />
+        <source>Esc  Next customer</source>
+        <translation>Esc  下一位客户</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="105" />
+        <source>1  Customer</source>
+        <translation>1  客户</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="107" />
+        <source>Scan or type the ID number, then Enter</source>
+        <translation>刷证件或输入号码，按 Enter 确认</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="111" />
+        <source>2  Item and commitment</source>
+        <translation>2  事项与承诺</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="113" />
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="114" />
+        <source>Deposit (yuan)</source>
+        <translation>押金（元）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="122" />
+        <source>3  Decision</source>
+        <translation>3  决定</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="170" />
+        <source>No management list yet: the desk must reach the platform once.</source>
+        <translation>还没有事项清单：首次使用需要连接信用平台一次。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="233" />
+        <source>Scan the customer's document first.</source>
+        <translation>请先扫描客户证件。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="236" />
+        <source>Choose the item first.</source>
+        <translation>请先选择事项。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="243" />
+        <source>The customer must authorise the query and sign the commitment first (F6).</source>
+        <translation>请先让客户授权查询并签署信用承诺书（F6）。</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/errors.py" line="58" />
+        <source>The desk ran into a problem</source>
+        <translation>服务台程序出现问题</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/errors.py" line="61" />
+        <source>Something went wrong inside the desk. What you recorded is saved. Copy this report for IT support; the log is in {folder}.</source>
+        <translation>服务台程序内部出错。已记录的数据已保存。请复制本报告交给信息科；日志位于 {folder}。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/errors.py" line="69" />
+        <source>Copy report</source>
+        <translation>复制报告</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionCard</name>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="45" />
+        <source>No decision yet</source>
+        <translation>尚无决定</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="53" />
+        <source>Asking the credit platform…</source>
+        <translation>正在查询信用平台…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="59" />
+        <source>WAIVE the deposit</source>
+        <translation>免交押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="61" />
+        <source>Waived: {amount}</source>
+        <translation>免押金额：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="64" />
+        <source>NO DEPOSIT for this item</source>
+        <translation>本事项无需押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="65" />
+        <source>Record the service only</source>
+        <translation>只登记服务</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="67" />
+        <source>COLLECT the deposit</source>
+        <translation>收取押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="69" />
+        <source>To collect: {amount}</source>
+        <translation>应收押金：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="74" />
+        <source>Credit score {score} (level {level}); this item needs {threshold}</source>
+        <translation>信用分 {score}（{level}级）；本事项门槛 {threshold} 分</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="82" />
+        <source>This item needs {threshold} points</source>
+        <translation>本事项门槛 {threshold} 分</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="89" />
+        <source>Emergency admission: treat first.</source>
+        <translation>急诊入院：先救治。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="95" />
+        <source>Online decision, valid until {time}</source>
+        <translation>在线决定，有效期至 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="99" />
+        <source>OFFLINE: cached platform decision from {minutes} min ago, valid until {time}</source>
+        <translation>离线：沿用 {minutes} 分钟前的平台决定，有效期至 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="102" />
+        <source>OFFLINE: provisional waiver, verified when the platform is back</source>
+        <translation>离线：临时免押，平台恢复后核验</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="104" />
+        <source>OFFLINE: collected by this item's offline rule</source>
+        <translation>离线：按本事项离线规定收取押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="106" />
+        <source>Decided by the management list (no credit check)</source>
+        <translation>按管理清单决定（无需查询信用）</translation>
+    </message>
+</context>
+<context>
     <name>DocumentPanel</name>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="79" />
         <source>Scan the customer's document</source>
         <translation>请扫描客户证件</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="56" />
         <source>Name: {name}</source>
         <translation>姓名：{name}</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="58" />
         <source>female</source>
         <translation>女</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="58" />
         <source>male</source>
         <translation>男</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="59" />
         <source>Sex: {sex}</source>
         <translation>性别：{sex}</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="62" />
         <source>Born: {date} (age {age})</source>
         <translation>出生日期：{date}（{age} 岁）</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="67" />
         <source>Region: {region}</source>
         <translation>发证地区：{region}</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="69" />
         <source>Nationality: {code}</source>
         <translation>国籍：{code}</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="71" />
         <source>Valid until: {date}</source>
         <translation>有效期至：{date}</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="97" />
         <source>Not a valid document</source>
         <translation>证件号码无效</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="85" />
         <source>Reading the passport…</source>
         <translation>正在读取护照…</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="87" />
         <source>Line {count} of the machine-readable zone read; scan the next line.</source>
         <translation>已读到机读区第 {count} 行，请扫描下一行。</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="91" />
         <source>Esc starts again.</source>
         <translation>按 Esc 重新开始。</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="102" />
         <source>…and {count} more problems</source>
         <translation>…另有 {count} 处错误</translation>
     </message>
@@ -63,16 +409,177 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../desk_app/ui/main_window.py" line="92" />
         <source>Deposit-free counter desk</source>
         <translation>免押金服务台</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/main_window.py" line="103" />
         <source>TRAINING MODE: synthetic residents, nothing reaches the city platform</source>
         <translation>培训模式：使用模拟居民数据，不连接城市信用平台</translation>
     </message>
     <message>
-        <source>Scan or type the ID number, then press Enter</source>
-        <translation>扫描或输入证件号码，按 Enter 确认</translation>
+        <location filename="../../desk_app/ui/main_window.py" line="109" />
+        <source>Training operators: clerk 1001 / PIN 1234, supervisor 9001 / PIN 9999</source>
+        <translation>培训账号：柜员 1001 / PIN 1234，主管 9001 / PIN 9999</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="121" />
+        <source>F2  Counter</source>
+        <translation>F2  柜台</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="122" />
+        <source>F3  Open cases</source>
+        <translation>F3  未结案件</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="123" />
+        <location filename="../../desk_app/ui/main_window.py" line="293" />
+        <source>F4  Sync and alerts</source>
+        <translation>F4  同步与提醒</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="124" />
+        <source>F12  Sign out</source>
+        <translation>F12  退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="146" />
+        <source>Counter {counter}</source>
+        <translation>柜台 {counter}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="152" />
+        <source>TRAINING</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="182" />
+        <source>Platform: checking…</source>
+        <translation>平台：检查中…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="200" />
+        <source>Signed in: {name}</source>
+        <translation>已登录：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="231" />
+        <source>Not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="234" />
+        <source>Operator: {name} ({id})</source>
+        <translation>操作员：{name}（{id}）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="278" />
+        <source>● Online (last contact {time})</source>
+        <translation>● 在线（最近联系 {time}）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="281" />
+        <source>○ OFFLINE (checked {time})</source>
+        <translation>○ 离线（检查于 {time}）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="286" />
+        <source>Waiting to send: {pending}</source>
+        <translation>待发送：{pending}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="288" />
+        <source>  Needs attention: {n}</source>
+        <translation>  需处理：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="295" />
+        <source> ({n} alerts)</source>
+        <translation>（{n} 条提醒）</translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="32" />
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="69" />
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="40" />
+        <source>Enter  Sign in</source>
+        <translation>Enter  登录</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="44" />
+        <source>Operator id</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="45" />
+        <source>PIN</source>
+        <translation>PIN 码</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="62" />
+        <source>Locked after idle time: {name}, enter your PIN</source>
+        <translation>长时间无操作已锁定：{name}，请输入 PIN 码</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="96" />
+        <source>Retry now</source>
+        <translation>立即重试</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="101" />
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="101" />
+        <source>What to do</source>
+        <translation>需要做什么</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="101" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="106" />
+        <source>Deposit collected: clear the alert</source>
+        <translation>已收取押金：清除提醒</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="110" />
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="110" />
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="116" />
+        <source>Alerts: act now</source>
+        <translation>提醒：请立即处理</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="120" />
+        <source>Needs attention (the platform refused these)</source>
+        <translation>需处理（平台拒绝了这些记录）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="135" />
+        <source>Waiting to send: {pending}    Needs attention: {attention}</source>
+        <translation>待发送：{pending}    需处理：{attention}</translation>
     </message>
 </context>
 </TS>

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,13 +95,6 @@ def settlement_body(decision_id: str, counter: str = "C-01", **fields: Any) -> d
 
 
 @pytest.fixture
-def platform(tmp_path: Path) -> Iterator[EmbeddedPlatform]:
-    """A fresh training platform on a free loopback port, with its own data folder."""
-    with EmbeddedPlatform(tmp_path / "platform") as running:
-        yield running
-
-
-@pytest.fixture
 def hospital(platform: EmbeddedPlatform) -> Client:
     return Client(platform.url, "training-hospital")
 
@@ -114,6 +105,6 @@ def trainer(platform: EmbeddedPlatform) -> Client:
 
 
 # The desk fixtures live beside these; importing them here makes them visible to tests.
-from tests.integration.desk_fixtures import make_desk, memory_keyring  # noqa: E402
+from tests.integration.desk_fixtures import make_desk  # noqa: E402
 
-__all__ = ["make_desk", "memory_keyring"]
+__all__ = ["make_desk"]

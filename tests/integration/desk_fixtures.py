@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 from desk_app.app import Desk, open_desk
@@ -27,16 +26,6 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return china_now() + self.offset
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """The OS keyring, replaced for the test by one in memory."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 DeskFactory = Callable[..., Desk]

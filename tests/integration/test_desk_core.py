@@ -300,7 +300,12 @@ def test_a_case_opened_at_another_counter_is_settled_here(
     drain(discharge)
     assert discharge.settlements.open_cases(document, "clerk-2") == []
     with discharge.store.read() as db:
-        actions = [r[0] for r in db.execute("SELECT action FROM audit ORDER BY seq")]
+        actions = [
+            r[0]
+            for r in db.execute(
+                "SELECT action FROM audit WHERE action != 'operator_added' ORDER BY seq"
+            )
+        ]
     assert actions == ["cases_query", "settlement", "cases_query"]
     rows = platform.app.state.service.db.read_all(
         "SELECT decision_id FROM settlements WHERE settlement_id = ?", (settlement_id,)
@@ -429,3 +434,12 @@ def test_an_emergency_on_an_item_without_that_path_is_refused(make_desk: DeskFac
     desk.items.refresh()
     with pytest.raises(EmergencyNotAvailableError):
         ask(desk, AT_1000, "BZ-SV-01", emergency=True)
+
+
+def test_a_case_settled_here_is_not_listed_again_before_its_delivery(
+    make_desk: DeskFactory, platform: EmbeddedPlatform
+) -> None:
+    desk = make_desk()
+    decision = ask(desk, AT_1000, "BZ-CR-01")
+    settle_now(desk, decision.local_id)  # queued, not delivered: the platform says open
+    assert desk.settlements.open_cases(identify(AT_1000), "clerk-1") == []

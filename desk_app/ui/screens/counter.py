@@ -1,0 +1,294 @@
+"""The counter screen: scan, choose the item, confirm the commitment, decide.
+
+The scan field keeps the focus: the card reader, a wedge scanner or typing all land
+there. Enter moves the flow on, function keys do the main actions (shown on the
+buttons), Esc starts a new customer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.app import Desk
+from desk_app.devices.wedge import MrzLineAssembler
+from desk_app.domain.model import Decision, Item, ItemPath
+from desk_app.domain.money import format_fen, parse_yuan
+from desk_app.errors import DeskError
+from desk_app.identity import PERSON_KINDS, Document, InvalidDocumentError, identify
+from desk_app.services.decisions import DecisionRequest
+from desk_app.services.operators import Operator
+from desk_app.ui.tasks import TaskRunner
+from desk_app.ui.widgets.decision_card import DecisionCard
+from desk_app.ui.widgets.document_panel import DocumentPanel
+from desk_app.ui.widgets.scan_field import ScanField
+
+# A scanner's second terminator (CR LF) arrives within this many seconds of the first.
+TERMINATOR_PAIR_S = 0.15
+
+
+class CounterScreen(QWidget):
+    """Serve one customer after another.
+
+    Args:
+        desk: the desk's services.
+        tasks: runs core calls off the GUI thread.
+        operator: who is signed in (a callable: it changes with sign-ins).
+        language: ``zh_CN`` or ``en``.
+        show_message: the window's message bar.
+
+    Signals:
+        decided(object): a decision was shown (the Decision).
+    """
+
+    decided = Signal(object)
+
+    def __init__(
+        self,
+        desk: Desk,
+        tasks: TaskRunner,
+        operator: Callable[[], Operator | None],
+        language: str,
+        show_message: Callable[[str, str], None],
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.tasks = tasks
+        self._operator = operator
+        self._english = language == "en"
+        self._message = show_message
+        self._mrz = MrzLineAssembler()
+        self._last_submit = 0.0
+        self.document: Document | None = None
+        self.decision: Decision | None = None
+        self._items: list[Item] = []
+
+        self.scan_field = ScanField(self)
+        self.scan_field.setPlaceholderText(self.tr("Scan the ID card or type the number"))
+        self.document_panel = DocumentPanel(language, self)
+
+        self.item_box = QComboBox(self)
+        self.item_box.setObjectName("itemBox")
+        self.item_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.amount_field = QLineEdit(self)
+        self.amount_field.setObjectName("amountField")
+        self.amount_field.setPlaceholderText(self.tr("standard deposit"))
+        self.consent = QCheckBox(
+            self.tr("F6  Customer authorised the query and signed the commitment")
+        )
+        self.consent.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.emergency = QCheckBox(self.tr("F7  Emergency admission (treat first)"))
+        self.emergency.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.decide_button = QPushButton(self.tr("F5  Decide"))
+        self.decide_button.setObjectName("decideButton")
+        self.new_button = QPushButton(self.tr("Esc  Next customer"))
+        for button in (self.decide_button, self.new_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.card = DecisionCard(language, self)
+
+        who = QGroupBox(self.tr("1  Customer"))
+        who_layout = QVBoxLayout(who)
+        who_layout.addWidget(QLabel(self.tr("Scan or type the ID number, then Enter")))
+        who_layout.addWidget(self.scan_field)
+        who_layout.addWidget(self.document_panel, 1)
+
+        what = QGroupBox(self.tr("2  Item and commitment"))
+        what_layout = QFormLayout(what)
+        what_layout.addRow(self.tr("Item"), self.item_box)
+        what_layout.addRow(self.tr("Deposit (yuan)"), self.amount_field)
+        what_layout.addRow(self.consent)
+        what_layout.addRow(self.emergency)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.decide_button)
+        buttons.addWidget(self.new_button)
+        what_layout.addRow(buttons)
+
+        decision = QGroupBox(self.tr("3  Decision"))
+        QVBoxLayout(decision).addWidget(self.card)
+
+        grid = QGridLayout(self)
+        grid.addWidget(who, 0, 0)
+        grid.addWidget(what, 1, 0)
+        grid.addWidget(decision, 0, 1, 2, 1)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(1, 6)
+
+        self.scan_field.submitted.connect(self.on_scan)
+        self.scan_field.empty_enter.connect(self.on_enter)
+        self.decide_button.clicked.connect(self.decide)
+        self.new_button.clicked.connect(self.next_customer)
+        self.item_box.currentIndexChanged.connect(self._item_changed)
+        for key, slot in (
+            (Qt.Key.Key_F5, self.decide),
+            (Qt.Key.Key_F6, self.consent.toggle),
+            (Qt.Key.Key_F7, self._toggle_emergency),
+            (Qt.Key.Key_Escape, self.next_customer),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    # -- items --------------------------------------------------------------------------
+
+    def load_items(self) -> None:
+        """Fetch the management list (off the GUI thread) and fill the selector."""
+
+        def fetch() -> list[Item]:
+            self.desk.items.refresh()
+            return self.desk.items.all()
+
+        self.tasks.run_task(fetch, self._show_items)
+
+    def _show_items(self, items: list[Item]) -> None:
+        self._items = items
+        current = self.item_box.currentData()
+        self.item_box.clear()
+        for item in items:
+            name = item.name.en if self._english else item.name.zh
+            self.item_box.addItem(f"{name}  ({item.code})", item.code)
+        index = self.item_box.findData(current)
+        self.item_box.setCurrentIndex(max(index, 0))
+        if not items:
+            self._message(
+                "warning",
+                self.tr("No management list yet: the desk must reach the platform once."),
+            )
+
+    def current_item(self) -> Item | None:
+        """The item selected, if any."""
+        code = self.item_box.currentData()
+        return next((i for i in self._items if i.code == code), None)
+
+    def select_item(self, code: str) -> None:
+        """Select an item by code."""
+        self.item_box.setCurrentIndex(self.item_box.findData(code))
+
+    def _item_changed(self) -> None:
+        item = self.current_item()
+        self.emergency.setEnabled(bool(item and item.emergency_path))
+        if not self.emergency.isEnabled():
+            self.emergency.setChecked(False)
+        if item is not None:
+            self.amount_field.setPlaceholderText(format_fen(item.standard_deposit_fen, False))
+        needs_commitment = item is not None and item.path is ItemPath.CREDIT
+        self.consent.setEnabled(needs_commitment)
+
+    def _toggle_emergency(self) -> None:
+        if self.emergency.isEnabled():
+            self.emergency.toggle()
+
+    # -- the flow -----------------------------------------------------------------------
+
+    def on_scan(self, text: str) -> None:
+        """A scan (or typed number) arrived: a new customer."""
+        self._last_submit = time.monotonic()
+        for whole in self._mrz.feed(text):
+            self._read(whole)
+        if self._mrz.pending_lines:
+            self.document_panel.show_waiting_for_mrz_line(self._mrz.pending_lines)
+        self.scan_field.setFocus()
+
+    def _read(self, text: str) -> None:
+        today = self.desk.ctx.now().date()
+        self.decision = None
+        self.card.clear()
+        self.consent.setChecked(False)
+        self.emergency.setChecked(False)
+        try:
+            self.document = identify(text, kinds=PERSON_KINDS, today=today)
+        except InvalidDocumentError as error:
+            self.document = None
+            self.document_panel.show_error(error)
+            return
+        self.document_panel.show_document(self.document, today)
+
+    def on_enter(self) -> None:
+        """Enter on an empty scan field moves the flow on: decide."""
+        if time.monotonic() - self._last_submit < TERMINATOR_PAIR_S:
+            return  # the scanner's second terminator, not the clerk
+        if self.document is not None and self.decision is None:
+            self.decide()
+
+    def decide(self) -> None:
+        """Ask for the decision (off the GUI thread) and show it on the card."""
+        operator = self._operator()
+        item = self.current_item()
+        if self.document is None or operator is None:
+            self._message("warning", self.tr("Scan the customer's document first."))
+            return
+        if item is None:
+            self._message("warning", self.tr("Choose the item first."))
+            return
+        emergency = self.emergency.isChecked()
+        if item.path is ItemPath.CREDIT and not self.consent.isChecked() and not emergency:
+            self._message(
+                "warning",
+                self.tr(
+                    "The customer must authorise the query and sign the commitment first (F6)."
+                ),
+            )
+            return
+        amount_text = self.amount_field.text().strip()
+        try:
+            amount = parse_yuan(amount_text) if amount_text else None
+        except DeskError as error:
+            self._message("error", error.message("en" if self._english else "zh"))
+            return
+        request = DecisionRequest(
+            document=self.document,
+            item_code=item.code,
+            operator_id=operator.operator_id,
+            amount_fen=amount,
+            commitment_signed_at=self.desk.ctx.now() if self.consent.isChecked() else None,
+            emergency=emergency,
+        )
+        self.decide_button.setEnabled(False)
+        self.card.show_busy()
+        self.tasks.run_task(
+            lambda: self.desk.decisions.decide(request), self._show_decision, self._failed
+        )
+
+    def _show_decision(self, decision: Decision) -> None:
+        self.decide_button.setEnabled(True)
+        self.decision = decision
+        self.card.show_decision(decision, self.desk.ctx.now())
+        self.decided.emit(decision)
+        self.scan_field.setFocus()
+
+    def _failed(self, error: BaseException) -> None:
+        self.decide_button.setEnabled(True)
+        self.card.clear()
+        window = self.window()
+        handler = getattr(window, "on_error", None)
+        if handler is not None:
+            handler(error)
+        self.scan_field.setFocus()
+
+    def next_customer(self) -> None:
+        """Esc: clear everything for the next customer."""
+        self._mrz.reset()
+        self.document = None
+        self.decision = None
+        self.scan_field.clear()
+        self.amount_field.clear()
+        self.consent.setChecked(False)
+        self.emergency.setChecked(False)
+        self.document_panel.show_idle()
+        self.card.clear()
+        self.scan_field.setFocus()
