@@ -60,6 +60,8 @@ def run_desk(language: str, data_dir: Path | None = None, platform_url: str | No
         return 1
     log_dir = default_log_dir()
     logging_setup.configure(logging.INFO, log_dir / "desk.log")
+    # The embedded training platform logs every request; the desk's log needs none of it.
+    logging.getLogger("desk_app.training_platform").setLevel(logging.WARNING)
     from desk_app.app import open_desk
     from desk_app.ui.main_window import MainWindow
 

@@ -532,6 +532,22 @@
 <context>
     <name>SyncScreen</name>
     <message>
+        <source>Decision made offline</source>
+        <translation>离线决定登记</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>结算</translation>
+    </message>
+    <message>
+        <source>Payment outcome</source>
+        <translation>还款结果</translation>
+    </message>
+    <message>
+        <source>Monthly report</source>
+        <translation>月度报告</translation>
+    </message>
+    <message>
         <location filename="../../desk_app/ui/screens/sync.py" line="96" />
         <source>Retry now</source>
         <translation>立即重试</translation>

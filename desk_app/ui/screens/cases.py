@@ -90,7 +90,9 @@ class CasesScreen(QWidget):
                 self.tr("State"),
             ]
         )
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -196,9 +198,15 @@ class CasesScreen(QWidget):
                 Outcome.NOT_REQUIRED: self.tr("no deposit"),
             }[decision.outcome]
             state = self.tr("due later") if case.settlement_id else self.tr("open")
+            item = next(
+                (i for i in self.desk.items.all() if i.code == decision.item_code), None
+            )
+            name = decision.item_code
+            if item is not None:
+                name = item.name.en if self._english else item.name.zh
             for column, text in enumerate(
                 (
-                    decision.item_code,
+                    name,
                     decision.decided_at.strftime("%Y-%m-%d %H:%M"),
                     outcome,
                     format_fen(decision.amount_fen),

@@ -148,8 +148,16 @@ class SyncScreen(QWidget):
         self.attention.setRowCount(len(state.attention))
         for row, entry in enumerate(state.attention):
             why = (entry.error_en if self._english else entry.error_zh) or entry.error_code or ""
-            self.attention.setItem(row, 0, QTableWidgetItem(entry.kind.value))
+            self.attention.setItem(row, 0, QTableWidgetItem(self._kind_name(entry.kind)))
             self.attention.setItem(row, 1, QTableWidgetItem(why))
+
+    def _kind_name(self, kind: outbox.Kind) -> str:
+        return {
+            outbox.Kind.DECISION: self.tr("Decision made offline"),
+            outbox.Kind.SETTLEMENT: self.tr("Settlement"),
+            outbox.Kind.SETTLEMENT_UPDATE: self.tr("Payment outcome"),
+            outbox.Kind.REPORT: self.tr("Monthly report"),
+        }[kind]
 
     def _acknowledge(self) -> None:
         operator = self._operator()
