@@ -1,6 +1,7 @@
 """Take the README's screenshots of the desk window (run under xvfb-run with a CJK font).
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python installer/screenshots.py docs/screenshots
+    xvfb-run -a -s "-screen 0 1366x768x24" \
+        .venv/bin/python installer/screenshots.py docs/screenshots
 
 It drives the real window against the embedded training platform, in a scratch data
 folder, and saves one PNG per screen.

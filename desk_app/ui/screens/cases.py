@@ -198,9 +198,7 @@ class CasesScreen(QWidget):
                 Outcome.NOT_REQUIRED: self.tr("no deposit"),
             }[decision.outcome]
             state = self.tr("due later") if case.settlement_id else self.tr("open")
-            item = next(
-                (i for i in self.desk.items.all() if i.code == decision.item_code), None
-            )
+            item = next((i for i in self.desk.items.all() if i.code == decision.item_code), None)
             name = decision.item_code
             if item is not None:
                 name = item.name.en if self._english else item.name.zh
