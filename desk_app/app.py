@@ -33,7 +33,7 @@ from desk_app.services.decisions import DecisionService, apply_registration
 from desk_app.services.items import ItemsService
 from desk_app.services.operators import OperatorService, Role
 from desk_app.services.retention import purge
-from desk_app.services.settlements import SettlementService
+from desk_app.services.settlements import DepositService, SettlementService
 from desk_app.settings import Settings
 from desk_app.store.database import Store, StoreError
 from desk_app.store.schema import migrate
@@ -67,6 +67,7 @@ class Desk:
     settlements: SettlementService
     outbox: Outbox
     operators: OperatorService
+    deposits: DepositService
     schema_version: int
     keyring_ephemeral: bool = False
     embedded_platform: EmbeddedPlatform | None = None
@@ -236,6 +237,7 @@ def open_desk(
         settlements=SettlementService(ctx, items, client),
         outbox=outbox,
         operators=operators,
+        deposits=DepositService(ctx),
         schema_version=version,
         keyring_ephemeral=ephemeral,
         embedded_platform=embedded,

@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--language",
         choices=["zh_CN", "en"],
-        default="zh_CN",
-        help="language of the window (default: zh_CN, Simplified Chinese)",
+        default=None,
+        help="language of the window (default: the settings', zh_CN: Simplified Chinese)",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--platform-url", default=None, help=argparse.SUPPRESS)

@@ -44,6 +44,9 @@ class Settings:
         language: ``zh_CN`` or ``en``.
         decision_retention_days: cached decisions older than this are purged.
         settlement_retention_days: confirmed settlements are kept this long.
+        reader_port: the ID card reader's serial port (empty: none).
+        printer: the receipt printer's name (empty: the system default).
+        idle_lock_minutes: lock the window after this long without input.
     """
 
     desk_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -56,6 +59,9 @@ class Settings:
     language: str = "zh_CN"
     decision_retention_days: int = 30
     settlement_retention_days: int = 400
+    reader_port: str = ""
+    printer: str = ""
+    idle_lock_minutes: int = 10
 
     @property
     def training(self) -> bool:

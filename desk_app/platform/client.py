@@ -91,8 +91,9 @@ class PlatformConfig:
     counter_id: str
     mode: str = "training"
     ca_bundle: Path | None = None
-    connect_timeout_s: float = 3.05
-    read_timeout_s: float = 6.0
+    # A counter cannot wait: two tries of these stay near ten seconds at worst.
+    connect_timeout_s: float = 2.05
+    read_timeout_s: float = 4.0
     attempts: int = 3
     backoff_s: float = 0.2
 

@@ -73,6 +73,8 @@ class OpenCase:
     counter_id: str
     settlement_id: str | None
     remote: RemoteCase | None
+    due_date: str | None = None
+    owed_fen: int | None = None
 
 
 class SettlementService:
@@ -254,8 +256,9 @@ class SettlementService:
         key = self.ctx.subject_key(document.subject_id)
         with self.ctx.store.read() as db:
             rows = db.execute(
-                "SELECT d.local_id, d.json, d.counter_id, s.settlement_id, s.status, "
-                "s.final_outcome FROM decisions d LEFT JOIN settlements s USING (local_id) "
+                "SELECT d.local_id, d.json, d.counter_id, s.settlement_id, s.due_date, "
+                "s.self_pay_fen - s.paid_fen FROM decisions d "
+                "LEFT JOIN settlements s USING (local_id) "
                 "WHERE d.subject_key = ? AND (s.settlement_id IS NULL OR "
                 "(s.status = 'deferred' AND s.final_outcome IS NULL)) "
                 "ORDER BY d.decided_at_ms",
@@ -268,6 +271,8 @@ class SettlementService:
                 counter_id=r[2],
                 settlement_id=r[3],
                 remote=None,
+                due_date=r[4],
+                owed_fen=r[5],
             )
             for r in rows
         ]
@@ -420,3 +425,82 @@ def _check_outcome(
         raise SettlementInputError(
             "还款日期未超过到期日，应登记为按时还款。", "Paid by the due date: record it as paid."
         )
+
+
+class DepositService:
+    """Deposits still collected (supervised items, or a credit refusal): collected, refunded.
+
+    Kept at the desk with the case and in the audit trail; the monthly report carries
+    the totals to the platform.
+    """
+
+    def __init__(self, ctx: DeskContext) -> None:
+        self.ctx = ctx
+
+    def collected(self, local_id: str, amount_fen: int, method: str, operator_id: str) -> None:
+        """Record that the deposit was collected.
+
+        Raises:
+            SettlementInputError: unknown case, already recorded, or a bad amount or method.
+        """
+        if amount_fen <= 0:
+            raise SettlementInputError("押金金额须大于 0。", "The deposit must be more than 0.")
+        if method not in METHODS or method == "none":
+            raise SettlementInputError("请选择收取方式。", "Choose how the deposit was paid.")
+        with self.ctx.store.write() as db:
+            row = db.execute(
+                "SELECT subject_masked FROM decisions WHERE local_id = ?", (local_id,)
+            ).fetchone()
+            if row is None:
+                raise SettlementInputError("找不到这个案件。", "This case cannot be found.")
+            if db.execute("SELECT 1 FROM deposits WHERE local_id = ?", (local_id,)).fetchone():
+                raise SettlementInputError(
+                    "该案件的押金已登记。", "This case's deposit is recorded already."
+                )
+            db.execute(
+                "INSERT INTO deposits (local_id, collected_fen, method, collected_at_ms) "
+                "VALUES (?, ?, ?, ?)",
+                (local_id, amount_fen, method, epoch_ms(self.ctx.now())),
+            )
+            self.ctx.audit(
+                db, operator_id, "deposit_collected", local_id=local_id, subject=row[0],
+                amount_fen=amount_fen, method=method,
+            )  # fmt: skip
+
+    def refunded(self, local_id: str, amount_fen: int, operator_id: str) -> None:
+        """Record that the deposit was refunded (all of it, or what is left after costs).
+
+        Raises:
+            SettlementInputError: no deposit collected, already refunded, or too much.
+        """
+        with self.ctx.store.write() as db:
+            row = db.execute(
+                "SELECT collected_fen, refunded_fen FROM deposits WHERE local_id = ?",
+                (local_id,),
+            ).fetchone()
+            if row is None:
+                raise SettlementInputError(
+                    "该案件没有登记收取押金。", "No deposit was recorded for this case."
+                )
+            if row[1] is not None:
+                raise SettlementInputError("押金已退还。", "The deposit was refunded already.")
+            if not 0 <= amount_fen <= row[0]:
+                raise SettlementInputError(
+                    "退还金额不能超过已收押金。", "The refund cannot exceed the deposit."
+                )
+            db.execute(
+                "UPDATE deposits SET refunded_fen = ?, refunded_at_ms = ? WHERE local_id = ?",
+                (amount_fen, epoch_ms(self.ctx.now()), local_id),
+            )
+            self.ctx.audit(
+                db, operator_id, "deposit_refunded", local_id=local_id, amount_fen=amount_fen
+            )
+
+    def status(self, local_id: str) -> tuple[int, int | None] | None:
+        """``(collected, refunded or None)`` in fen, or None when nothing was collected."""
+        with self.ctx.store.read() as db:
+            row = db.execute(
+                "SELECT collected_fen, refunded_fen FROM deposits WHERE local_id = ?",
+                (local_id,),
+            ).fetchone()
+        return None if row is None else (int(row[0]), None if row[1] is None else int(row[1]))

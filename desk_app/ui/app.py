@@ -39,11 +39,13 @@ def create_application(argv: list[str], language: str) -> QApplication:
     return app
 
 
-def run_desk(language: str, data_dir: Path | None = None, platform_url: str | None = None) -> int:
+def run_desk(
+    language: str | None, data_dir: Path | None = None, platform_url: str | None = None
+) -> int:
     """Open the desk window and run until it is closed.
 
     Args:
-        language: ``zh_CN`` (default) or ``en``.
+        language: ``zh_CN`` or ``en``; None for the settings' language.
         data_dir: the desk's data folder (default: the per-user one).
         platform_url: the platform; default the settings' one, or in training mode the
             embedded training platform.
@@ -65,13 +67,14 @@ def run_desk(language: str, data_dir: Path | None = None, platform_url: str | No
     from desk_app.app import open_desk
     from desk_app.ui.main_window import MainWindow
 
-    app = create_application(sys.argv[:1], language)
     try:
         desk = open_desk(data_dir or default_data_dir(), platform_url)
     except DeskError as error:
         print(f"desk-app: {error.message('en' if language == 'en' else 'zh')}", file=sys.stderr)
         return 3
-    window = MainWindow(desk, language, log_dir)
+    language = language or desk.settings.language
+    app = create_application(sys.argv[:1], language)
+    window = MainWindow(desk, language, log_dir, idle_minutes=desk.settings.idle_lock_minutes)
 
     def on_uncaught(
         kind: type[BaseException], error: BaseException, trace: TracebackType | None

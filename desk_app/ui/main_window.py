@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.app import Desk
+from desk_app.domain.model import Decision, DecisionSource
 from desk_app.platform.errors import PlatformError
 from desk_app.services.operators import Operator
 from desk_app.sync import outbox
 from desk_app.ui.errors import ErrorPresenter
 from desk_app.ui.screens.cases import CasesScreen
 from desk_app.ui.screens.counter import CounterScreen
+from desk_app.ui.screens.settings import SettingsScreen
 from desk_app.ui.screens.sign_in import SignInScreen
 from desk_app.ui.screens.sync import SyncScreen, open_alerts
 from desk_app.ui.tasks import TaskRunner
@@ -89,12 +91,14 @@ class MainWindow(QMainWindow):
         self.operator: Operator | None = None
         self._locked_operator: Operator | None = None
         self._sync_running = False
+        self._alerts_seen = 0
         self.setWindowTitle(self.tr("Deposit-free counter desk"))
 
         self.message_bar = QLabel()
         self.message_bar.setObjectName("messageBar")
         self.message_bar.setWordWrap(True)
-        self.message_bar.hide()
+        # Always there, empty when there is nothing to say: the screen below never jumps.
+        self.message_bar.setMinimumHeight(40)
         self.on_error = ErrorPresenter(self, language, self.show_message, log_dir)
         self.tasks = TaskRunner(self.on_error, self)
 
@@ -114,16 +118,23 @@ class MainWindow(QMainWindow):
                                  self.show_message)  # fmt: skip
         self.sync_screen = SyncScreen(desk, self.tasks, self._current_operator, language,
                                       self.sync_now)  # fmt: skip
+        self.settings_screen = SettingsScreen(desk, self.tasks, self._current_operator,
+                                              self.show_message)  # fmt: skip
         self.stack = QStackedWidget()
-        for screen in (self.sign_in, self.counter, self.cases, self.sync_screen):
+        for screen in (
+            self.sign_in, self.counter, self.cases, self.sync_screen, self.settings_screen
+        ):  # fmt: skip
             self.stack.addWidget(screen)
 
         self.nav_counter = QPushButton(self.tr("F2  Counter"))
         self.nav_cases = QPushButton(self.tr("F3  Open cases"))
         self.nav_sync = QPushButton(self.tr("F4  Sync and alerts"))
+        self.nav_settings = QPushButton(self.tr("F10  Settings"))
         self.nav_lock = QPushButton(self.tr("F12  Sign out"))
         nav = QHBoxLayout()
-        for button in (self.nav_counter, self.nav_cases, self.nav_sync, self.nav_lock):
+        for button in (
+            self.nav_counter, self.nav_cases, self.nav_sync, self.nav_settings, self.nav_lock
+        ):  # fmt: skip
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             nav.addWidget(button)
         nav.addStretch(1)
@@ -156,15 +167,19 @@ class MainWindow(QMainWindow):
         self.nav_counter.clicked.connect(lambda: self.show_screen(self.counter))
         self.nav_cases.clicked.connect(lambda: self.show_screen(self.cases))
         self.nav_sync.clicked.connect(lambda: self.show_screen(self.sync_screen))
+        self.nav_settings.clicked.connect(self.open_settings)
         self.nav_lock.clicked.connect(self.sign_out)
         for key, slot in (
             (Qt.Key.Key_F2, lambda: self.show_screen(self.counter)),
             (Qt.Key.Key_F3, lambda: self.show_screen(self.cases)),
             (Qt.Key.Key_F4, lambda: self.show_screen(self.sync_screen)),
+            (Qt.Key.Key_F10, self.open_settings),
             (Qt.Key.Key_F12, self.sign_out),
         ):
             QShortcut(QKeySequence(key), self, slot)
         self.sign_in.signed_in.connect(self._signed_in)
+        self.sync_screen.acknowledged.connect(self.sync_now)
+        self.counter.decided.connect(self._decision_shown)
 
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(SYNC_INTERVAL_MS)
@@ -226,6 +241,14 @@ class MainWindow(QMainWindow):
         self._update_who()
         self.show_screen(self.sign_in)
 
+    def open_settings(self) -> None:
+        """F10: the settings, for supervisors only."""
+        if self.operator is None or not self.operator.is_supervisor:
+            self.show_message("warning", self.tr("Only a supervisor changes settings."))
+            return
+        self.settings_screen.load()
+        self.show_screen(self.settings_screen)
+
     def _update_who(self) -> None:
         if self.operator is None:
             self.who.setText(self.tr("Not signed in"))
@@ -236,6 +259,7 @@ class MainWindow(QMainWindow):
                 )
             )
         self.nav.setVisible(self.operator is not None)
+        self.nav_settings.setVisible(self.operator is not None and self.operator.is_supervisor)
 
     # -- screens and messages -----------------------------------------------------------
 
@@ -244,7 +268,7 @@ class MainWindow(QMainWindow):
         if self.operator is None:
             screen = self.sign_in
         self.stack.setCurrentWidget(screen)
-        self.message_bar.hide()
+        self.show_message("clear", "")
         if screen is self.sync_screen:
             self.sync_screen.refresh()
         focus = getattr(screen, "scan_field", None) or getattr(screen, "operator_field", None)
@@ -254,13 +278,21 @@ class MainWindow(QMainWindow):
             focus.setFocus()
 
     def show_message(self, severity: str, text: str) -> None:
-        """The message bar: severity (info, success, warning, offline, error) and text."""
+        """The message bar: severity (info, success, warning, offline, error) and text.
+
+        ``clear`` hides it (the bar keeps its place, so the screen does not jump).
+        """
+        if severity == "clear":
+            self.message_bar.setText("")
+            self.message_bar.setProperty("severity", "none")
+            self.message_bar.style().unpolish(self.message_bar)
+            self.message_bar.style().polish(self.message_bar)
+            return
         symbols = {"success": "✔", "warning": "⚠", "offline": "⚡", "error": "✘", "info": "ℹ"}
         self.message_bar.setProperty("severity", severity)
         self.message_bar.style().unpolish(self.message_bar)
         self.message_bar.style().polish(self.message_bar)
         self.message_bar.setText(f"{symbols.get(severity, '')} {text}")
-        self.message_bar.show()
 
     # -- sync ---------------------------------------------------------------------------
 
@@ -273,15 +305,16 @@ class MainWindow(QMainWindow):
 
     def _synced(self, report: SyncReport) -> None:
         self._sync_running = False
-        when = report.at.strftime("%H:%M:%S")
-        if report.online:
-            self.connection.setText(self.tr("● Online (last contact {time})").format(time=when))
-            self.connection.setProperty("online", True)
-        else:
-            self.connection.setText(self.tr("○ OFFLINE (checked {time})").format(time=when))
-            self.connection.setProperty("online", False)
-        self.connection.style().unpolish(self.connection)
-        self.connection.style().polish(self.connection)
+        self._show_connection(report.online, report.at)
+        if report.alerts > self._alerts_seen:
+            self.show_message(
+                "error",
+                self.tr(
+                    "{n} provisional waiver(s) refused by the platform: collect the deposit "
+                    "(F4 Sync and alerts)."
+                ).format(n=report.alerts),
+            )
+        self._alerts_seen = report.alerts
         self.pending.setText(
             self.tr("Waiting to send: {pending}").format(pending=report.pending)
             + (
@@ -296,6 +329,24 @@ class MainWindow(QMainWindow):
         self.nav_sync.setText(alerts)
         if self.stack.currentWidget() is self.sync_screen:
             self.sync_screen.refresh()
+
+    def _decision_shown(self, decision: Decision) -> None:
+        """The decision says whether the platform answered: the status bar follows at once."""
+        online = decision.source in (DecisionSource.ONLINE, DecisionSource.LIST)
+        if decision.source is not DecisionSource.LIST:
+            self._show_connection(online, self.desk.ctx.now())
+        if not online:
+            self.sync_now()  # recount what waits to be sent
+
+    def _show_connection(self, online: bool, at: dt.datetime) -> None:
+        when = at.strftime("%H:%M:%S")
+        if online:
+            self.connection.setText(self.tr("● Online (last contact {time})").format(time=when))
+        else:
+            self.connection.setText(self.tr("○ OFFLINE (checked {time})").format(time=when))
+        self.connection.setProperty("online", online)
+        self.connection.style().unpolish(self.connection)
+        self.connection.style().polish(self.connection)
 
     def _sync_failed(self, error: BaseException) -> None:
         self._sync_running = False

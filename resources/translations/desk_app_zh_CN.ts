@@ -4,147 +4,222 @@
 <context>
     <name>CasesScreen</name>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="78" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="82" />
         <source>Scan the ID to find the open cases</source>
         <translation>扫描证件，查找未结案件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="85" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="89" />
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="86" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="90" />
         <source>Decided</source>
         <translation>决定时间</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="87" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="91" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="88" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="92" />
         <source>Deposit</source>
         <translation>押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="89" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="93" />
         <source>Counter</source>
         <translation>柜台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="90" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="94" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="109" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="117" />
         <source>Settled now</source>
         <translation>当场结清</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="110" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="118" />
         <source>Due later</source>
         <translation>到期再付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="118" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="126" />
         <source>F5  Save settlement</source>
         <translation>F5  保存结算</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="120" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="128" />
         <source>Paid on time</source>
         <translation>按时还款</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="121" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="129" />
         <source>Paid late</source>
         <translation>逾期还款</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="122" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="130" />
         <source>Defaulted</source>
         <translation>违约</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="124" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="132" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="126" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="134" />
         <source>Total (yuan)</source>
         <translation>总额（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="127" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="135" />
         <source>Insurance share (yuan)</source>
         <translation>医保支付（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="128" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="136" />
         <source>Self-pay</source>
         <translation>自付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="129" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="137" />
         <source>Paid now (yuan)</source>
         <translation>本次实付（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="130" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="138" />
         <source>Method</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="135" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="143" />
         <source>When</source>
         <translation>结算方式</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="137" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="145" />
         <source>A deferred amount ended</source>
         <translation>到期再付的结果</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="194" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="153" />
+        <source>Deposit collected</source>
+        <translation>押金已收取</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="154" />
+        <source>Deposit refunded</source>
+        <translation>押金已退还</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="155" />
+        <source>Deposit still collected (supervised items)</source>
+        <translation>仍收取的押金（加强监管事项）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="158" />
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="204" />
+        <source>Unsaved settlement</source>
+        <translation>结算尚未保存</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="205" />
+        <source>A settlement is typed but not saved. Drop it and look up the new ID?</source>
+        <translation>有一笔结算已填写但未保存。放弃它并查询新的证件吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="247" />
         <source>waived</source>
         <translation>已免押</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="195" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="248" />
         <source>collected</source>
         <translation>已收押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="196" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="249" />
         <source>no deposit</source>
         <translation>无需押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="198" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="253" />
         <source>due later</source>
         <translation>到期再付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="198" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="431" />
+        <source>Record a default</source>
+        <translation>登记违约</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="432" />
+        <source>Record that this customer did not pay? The platform lowers their credit.</source>
+        <translation>确认登记该客户未还款？信用平台将降低其信用。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="251" />
         <source>open</source>
         <translation>未结</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="213" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="255" />
+        <source>{amount} due {date}</source>
+        <translation>{amount}，{date} 到期</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="276" />
         <source>No open cases for this person.</source>
         <translation>此人没有未结案件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="256" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="311" />
+        <source>No deposit is collected for this case.</source>
+        <translation>本案件不收取押金。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="314" />
+        <source>Deposit to collect: {amount}</source>
+        <translation>应收押金：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="318" />
+        <source>Deposit collected: {amount}</source>
+        <translation>已收押金：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="322" />
+        <source>Deposit refunded: {amount}</source>
+        <translation>已退押金：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="356" />
+        <source>Deposit recorded.</source>
+        <translation>押金已登记。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="377" />
         <source>Scan the ID and choose a case first.</source>
         <translation>请先扫描证件并选择案件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="289" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="380" />
+        <source>Enter the total first.</source>
+        <translation>请先填写总额。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="414" />
         <source>Settlement recorded; it goes to the platform.</source>
         <translation>结算已保存，将发送至信用平台。</translation>
     </message>
@@ -152,82 +227,92 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="83" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="86" />
         <source>Scan the ID card or type the number</source>
         <translation>刷身份证或输入证件号码</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="91" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="95" />
         <source>standard deposit</source>
         <translation>标准押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="93" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="97" />
         <source>F6  Customer authorised the query and signed the commitment</source>
         <translation>F6  客户已授权查询并签署信用承诺书</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="96" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="100" />
         <source>F7  Emergency admission (treat first)</source>
         <translation>F7  急诊入院（先救治）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="98" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="102" />
         <source>F5  Decide</source>
         <translation>F5  查询决定</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="100" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="104" />
         <source>Esc  Next customer</source>
         <translation>Esc  下一位客户</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="105" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="109" />
         <source>1  Customer</source>
         <translation>1  客户</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="107" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="111" />
         <source>Scan or type the ID number, then Enter</source>
         <translation>刷证件或输入号码，按 Enter 确认</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="111" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="115" />
         <source>2  Item and commitment</source>
         <translation>2  事项与承诺</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="113" />
-        <source>Item</source>
-        <translation>事项</translation>
+        <location filename="../../desk_app/ui/screens/counter.py" line="117" />
+        <source>F8  Item</source>
+        <translation>F8  事项</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="114" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="118" />
         <source>Deposit (yuan)</source>
         <translation>押金（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="122" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="126" />
         <source>3  Decision</source>
         <translation>3  决定</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="170" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="177" />
         <source>No management list yet: the desk must reach the platform once.</source>
         <translation>还没有事项清单：首次使用需要连接信用平台一次。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="233" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="265" />
+        <source>The number is not valid: scan it again.</source>
+        <translation>证件号码无效，请重新扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="267" />
         <source>Scan the customer's document first.</source>
         <translation>请先扫描客户证件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="236" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="271" />
+        <source>This customer has a decision; Esc for the next customer.</source>
+        <translation>该客户已有决定；按 Esc 接待下一位。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="275" />
         <source>Choose the item first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="243" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="282" />
         <source>The customer must authorise the query and sign the commitment first (F6).</source>
         <translation>请先让客户授权查询并签署信用承诺书（F6）。</translation>
     </message>
@@ -263,72 +348,82 @@
         <translation>正在查询信用平台…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="59" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="61" />
+        <source>EMERGENCY: treat first, no deposit</source>
+        <translation>急诊：先救治，免交押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="63" />
+        <source>WAIVE for now: offline, to be verified</source>
+        <translation>临时免押：离线，待平台核验</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="67" />
+        <source>WAIVE the deposit (offline: earlier platform decision)</source>
+        <translation>免交押金（离线：沿用平台决定）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="69" />
         <source>WAIVE the deposit</source>
         <translation>免交押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="61" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="72" />
         <source>Waived: {amount}</source>
         <translation>免押金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="64" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="75" />
         <source>NO DEPOSIT for this item</source>
         <translation>本事项无需押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="65" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="76" />
         <source>Record the service only</source>
         <translation>只登记服务</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="67" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="78" />
         <source>COLLECT the deposit</source>
         <translation>收取押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="69" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="80" />
         <source>To collect: {amount}</source>
         <translation>应收押金：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="74" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="85" />
         <source>Credit score {score} (level {level}); this item needs {threshold}</source>
         <translation>信用分 {score}（{level}级）；本事项门槛 {threshold} 分</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="82" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="93" />
         <source>This item needs {threshold} points</source>
         <translation>本事项门槛 {threshold} 分</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="89" />
-        <source>Emergency admission: treat first.</source>
-        <translation>急诊入院：先救治。</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="95" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="104" />
         <source>Online decision, valid until {time}</source>
         <translation>在线决定，有效期至 {time}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="99" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="108" />
         <source>OFFLINE: cached platform decision from {minutes} min ago, valid until {time}</source>
         <translation>离线：沿用 {minutes} 分钟前的平台决定，有效期至 {time}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="102" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="111" />
         <source>OFFLINE: provisional waiver, verified when the platform is back</source>
         <translation>离线：临时免押，平台恢复后核验</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="104" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="113" />
         <source>OFFLINE: collected by this item's offline rule</source>
         <translation>离线：按本事项离线规定收取押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/decision_card.py" line="106" />
+        <location filename="../../desk_app/ui/widgets/decision_card.py" line="115" />
         <source>Decided by the management list (no credit check)</source>
         <translation>按管理清单决定（无需查询信用）</translation>
     </message>
@@ -409,191 +504,323 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="92" />
+        <location filename="../../desk_app/ui/main_window.py" line="95" />
         <source>Deposit-free counter desk</source>
         <translation>免押金服务台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="103" />
+        <location filename="../../desk_app/ui/main_window.py" line="107" />
         <source>TRAINING MODE: synthetic residents, nothing reaches the city platform</source>
         <translation>培训模式：使用模拟居民数据，不连接城市信用平台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="109" />
+        <location filename="../../desk_app/ui/main_window.py" line="113" />
         <source>Training operators: clerk 1001 / PIN 1234, supervisor 9001 / PIN 9999</source>
         <translation>培训账号：柜员 1001 / PIN 1234，主管 9001 / PIN 9999</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="121" />
+        <location filename="../../desk_app/ui/main_window.py" line="129" />
         <source>F2  Counter</source>
         <translation>F2  柜台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="122" />
+        <location filename="../../desk_app/ui/main_window.py" line="130" />
         <source>F3  Open cases</source>
         <translation>F3  未结案件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="123" />
-        <location filename="../../desk_app/ui/main_window.py" line="293" />
+        <location filename="../../desk_app/ui/main_window.py" line="131" />
+        <location filename="../../desk_app/ui/main_window.py" line="326" />
         <source>F4  Sync and alerts</source>
         <translation>F4  同步与提醒</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="124" />
+        <location filename="../../desk_app/ui/main_window.py" line="132" />
+        <source>F10  Settings</source>
+        <translation>F10  设置</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="133" />
         <source>F12  Sign out</source>
         <translation>F12  退出登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="146" />
+        <location filename="../../desk_app/ui/main_window.py" line="157" />
         <source>Counter {counter}</source>
         <translation>柜台 {counter}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="152" />
+        <location filename="../../desk_app/ui/main_window.py" line="163" />
         <source>TRAINING</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="182" />
+        <location filename="../../desk_app/ui/main_window.py" line="197" />
         <source>Platform: checking…</source>
         <translation>平台：检查中…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="200" />
+        <location filename="../../desk_app/ui/main_window.py" line="215" />
         <source>Signed in: {name}</source>
         <translation>已登录：{name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="231" />
+        <location filename="../../desk_app/ui/main_window.py" line="247" />
+        <source>Only a supervisor changes settings.</source>
+        <translation>只有主管可以修改设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="254" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="234" />
+        <location filename="../../desk_app/ui/main_window.py" line="257" />
         <source>Operator: {name} ({id})</source>
         <translation>操作员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="278" />
+        <location filename="../../desk_app/ui/main_window.py" line="313" />
+        <source>{n} provisional waiver(s) refused by the platform: collect the deposit (F4 Sync and alerts).</source>
+        <translation>有 {n} 笔临时免押被平台拒绝：请收取押金（F4 同步与提醒）。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="344" />
         <source>● Online (last contact {time})</source>
         <translation>● 在线（最近联系 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="281" />
+        <location filename="../../desk_app/ui/main_window.py" line="346" />
         <source>○ OFFLINE (checked {time})</source>
         <translation>○ 离线（检查于 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="286" />
+        <location filename="../../desk_app/ui/main_window.py" line="319" />
         <source>Waiting to send: {pending}</source>
         <translation>待发送：{pending}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="288" />
+        <location filename="../../desk_app/ui/main_window.py" line="321" />
         <source>  Needs attention: {n}</source>
         <translation>  需处理：{n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="295" />
+        <location filename="../../desk_app/ui/main_window.py" line="328" />
         <source> ({n} alerts)</source>
         <translation>（{n} 条提醒）</translation>
     </message>
 </context>
 <context>
+    <name>SettingsScreen</name>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="102" />
+        <source>Training (embedded training platform)</source>
+        <translation>培训（内置培训平台）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="103" />
+        <source>Live (the city platform)</source>
+        <translation>正式（城市信用平台）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="124" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="126" />
+        <source>Save (applies at the next start)</source>
+        <translation>保存（下次启动时生效）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="129" />
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="131" />
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="132" />
+        <source>Platform URL (live)</source>
+        <translation>平台地址（正式）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="133" />
+        <source>CA bundle (if the city has its own)</source>
+        <translation>CA 证书（如城市自有）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="134" />
+        <source>Institution client id (live)</source>
+        <translation>机构凭据 ID（正式）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="135" />
+        <source>Client secret (kept in the keyring)</source>
+        <translation>机构凭据密钥（存入系统钥匙串）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="136" />
+        <source>Training institution</source>
+        <translation>培训机构</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="137" />
+        <source>This counter</source>
+        <translation>本柜台</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="139" />
+        <source>Counter id</source>
+        <translation>柜台编号</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="140" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="141" />
+        <source>Card reader port</source>
+        <translation>读卡器端口</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="142" />
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="143" />
+        <source>Lock after idle minutes</source>
+        <translation>无操作锁定（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="147" />
+        <source>Unlock an operator (id)</source>
+        <translation>解锁操作员（工号）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="148" />
+        <source>Items this counter serves (none ticked: all)</source>
+        <translation>本柜台办理的事项（不勾选：全部）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="221" />
+        <source>Operator {id} can sign in again.</source>
+        <translation>操作员 {id} 已可重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="237" />
+        <source>Settings saved. They apply when the desk starts again.</source>
+        <translation>设置已保存，下次启动时生效。</translation>
+    </message>
+</context>
+<context>
     <name>SignInScreen</name>
     <message>
-        <location filename="../../desk_app/ui/screens/sign_in.py" line="32" />
-        <location filename="../../desk_app/ui/screens/sign_in.py" line="69" />
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="53" />
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="95" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sign_in.py" line="40" />
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="64" />
         <source>Enter  Sign in</source>
         <translation>Enter  登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sign_in.py" line="44" />
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="70" />
         <source>Operator id</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sign_in.py" line="45" />
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="71" />
         <source>PIN</source>
         <translation>PIN 码</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sign_in.py" line="62" />
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="88" />
         <source>Locked after idle time: {name}, enter your PIN</source>
         <translation>长时间无操作已锁定：{name}，请输入 PIN 码</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/sign_in.py" line="106" />
+        <source>Sign in first, then scan the customer's document.</source>
+        <translation>请先登录，再扫描客户证件。</translation>
     </message>
 </context>
 <context>
     <name>SyncScreen</name>
     <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="168" />
         <source>Decision made offline</source>
         <translation>离线决定登记</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="169" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="170" />
         <source>Payment outcome</source>
         <translation>还款结果</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/screens/sync.py" line="171" />
         <source>Monthly report</source>
         <translation>月度报告</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="96" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="103" />
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="101" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="108" />
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="101" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="108" />
         <source>What to do</source>
         <translation>需要做什么</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="101" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="108" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="106" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="116" />
         <source>Deposit collected: clear the alert</source>
         <translation>已收取押金：清除提醒</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="110" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="120" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="110" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="120" />
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="116" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="127" />
         <source>Alerts: act now</source>
         <translation>提醒：请立即处理</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="120" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="131" />
         <source>Needs attention (the platform refused these)</source>
         <translation>需处理（平台拒绝了这些记录）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/sync.py" line="135" />
+        <location filename="../../desk_app/ui/screens/sync.py" line="146" />
         <source>Waiting to send: {pending}    Needs attention: {attention}</source>
         <translation>待发送：{pending}    需处理：{attention}</translation>
     </message>

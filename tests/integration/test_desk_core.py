@@ -443,3 +443,20 @@ def test_a_case_settled_here_is_not_listed_again_before_its_delivery(
     decision = ask(desk, AT_1000, "BZ-CR-01")
     settle_now(desk, decision.local_id)  # queued, not delivered: the platform says open
     assert desk.settlements.open_cases(identify(AT_1000), "clerk-1") == []
+
+
+def test_a_supervised_deposit_is_collected_and_refunded(make_desk: DeskFactory) -> None:
+    desk = make_desk()
+    decision = ask(desk, AT_1000, "BZ-SV-01", commitment_signed_at=None)
+    with pytest.raises(SettlementInputError):
+        desk.deposits.refunded(decision.local_id, 100, "clerk-1")
+    desk.deposits.collected(decision.local_id, decision.collect_fen, "cash", "clerk-1")
+    with pytest.raises(SettlementInputError):
+        desk.deposits.collected(decision.local_id, decision.collect_fen, "cash", "clerk-1")
+    with pytest.raises(SettlementInputError):
+        desk.deposits.refunded(decision.local_id, decision.collect_fen + 1, "clerk-1")
+    desk.deposits.refunded(decision.local_id, decision.collect_fen - 2000, "clerk-1")
+    assert desk.deposits.status(decision.local_id) == (
+        decision.collect_fen,
+        decision.collect_fen - 2000,
+    )

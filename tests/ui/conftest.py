@@ -39,6 +39,7 @@ def make_window(
 ) -> Iterator[WindowFactory]:
     """Real desk windows (each on its own data folder) against the test's platform."""
     desks: list[Desk] = []
+    windows: list[MainWindow] = []
 
     def factory(
         name: str = "desk",
@@ -59,6 +60,7 @@ def make_window(
         desks.append(desk)
         window = MainWindow(desk, language, tmp_path / "logs", idle_minutes=idle_minutes)
         qtbot.addWidget(window)
+        windows.append(window)
         window.show()
         qtbot.waitExposed(window)
         if sign_in:
@@ -66,6 +68,10 @@ def make_window(
         return window
 
     yield factory
+    # Windows first: closing one waits (bounded) for its background work, which still
+    # uses the desk; only then may the desks close their stores.
+    for window in windows:
+        window.close()
     for desk in desks:
         desk.close()
 

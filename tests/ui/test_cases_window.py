@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QMessageBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from desk_app.training_platform.server import EmbeddedPlatform
@@ -81,13 +81,17 @@ def test_due_later_then_paid_late(
     assert cases.due_date.isEnabled()
     cases.save.click()
     qtbot.waitUntil(
-        lambda: cases.table.rowCount() == 1 and cell_text(cases.table, 0, 5) == "到期再付",
+        lambda: cases.table.rowCount() == 1 and "到期" in (cell_text(cases.table, 0, 5) or ""),
         timeout=WAIT_MS,
     )
     cases.table.selectRow(0)
     assert cases.paid_button.isEnabled()
     assert not cases.save.isEnabled()
+    assert "¥588.00" in (cell_text(cases.table, 0, 5) or "")
     cases.default_button.click()
+    question = cases.default_question
+    assert question is not None
+    question.done(QMessageBox.StandardButton.Yes)
     qtbot.waitUntil(lambda: cases.table.rowCount() == 0, timeout=WAIT_MS)
     updates = delivered(qtbot, window, platform, "SELECT answer_json FROM settlement_updates")
     assert len(updates) == 1

@@ -38,8 +38,7 @@ def test_sign_in_opens_the_counter_in_chinese_marked_training(
     window.sign_in.operator_field.setText("1001")
     window.sign_in.pin_field.setText("0000")
     qtbot.keyClick(window.sign_in.pin_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.message_bar.isVisible(), timeout=WAIT_MS)
-    assert "PIN 不正确" in window.message_bar.text()
+    qtbot.waitUntil(lambda: "PIN 不正确" in window.message_bar.text(), timeout=WAIT_MS)
     assert window.operator is None
     sign_in_as(qtbot, window, "1001", "1234")
     assert window.stack.currentWidget() is window.counter
@@ -94,7 +93,8 @@ def test_an_emergency_is_treated_first(qtbot: QtBot, make_window: WindowFactory)
     qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F7)
     assert window.counter.emergency.isChecked()
     assert decide(qtbot, window, "BZ-CR-01", consent=False) == "waive"
-    assert "急诊" in window.counter.card.reasons.text()
+    assert "急诊" in window.counter.card.verdict.text()
+    assert window.counter.card.reasons.text().count("急诊") == 1
 
 
 def test_deciding_without_the_commitment_asks_for_it(
@@ -156,14 +156,15 @@ def test_an_outage_mid_flow_cached_then_provisional_then_refused_and_alerted(
     assert decide(qtbot, window, "BZ-CR-01") == "waive"
     assert "离线：沿用" in window.counter.card.source.text()
     scan(qtbot, window, AT_949)
-    assert decide(qtbot, window, "BZ-CR-01") == "waive"
-    assert "临时免押" in window.counter.card.source.text()
-    window.sync_now()
-    qtbot.waitUntil(lambda: "离线" in window.connection.text(), timeout=WAIT_MS)
+    assert decide(qtbot, window, "BZ-CR-01") == "provisional"
+    assert "临时免押" in window.counter.card.verdict.text()
+    assert "○ 离线" in window.connection.text()  # the status bar follows at once
+    qtbot.waitUntil(lambda: not window._sync_running, timeout=WAIT_MS)
     platform.knobs.outage = False
     window._sync_running = False
     window.sync_now()
     qtbot.waitUntil(lambda: "1 条提醒" in window.nav_sync.text(), timeout=WAIT_MS)
+    assert "收取押金" in window.message_bar.text()
     qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F4)
     sync = window.sync_screen
     qtbot.waitUntil(lambda: sync.alerts.rowCount() == 1, timeout=WAIT_MS)
@@ -239,3 +240,69 @@ def test_typed_digits_in_the_amount_field_stay_there(
     assert window.counter.scan_field.text() == ""
     assert decide(qtbot, window, "BZ-CR-01") == "waive"
     assert "¥3,000.00" in window.counter.card.amount.text()
+
+
+def test_a_late_answer_never_lands_under_the_next_customer(
+    qtbot: QtBot, make_window: WindowFactory, platform: EmbeddedPlatform
+) -> None:
+    window = make_window()
+    platform.knobs.latency_ms = 1500
+    scan(qtbot, window, AT_1000)
+    window.counter.select_item("BZ-CR-01")
+    qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F6)
+    qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F5)
+    qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F5)  # a second F5 while waiting
+    qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_Escape)
+    scan(qtbot, window, AT_949)
+
+    def recorded() -> int:
+        with window.desk.store.read() as db:
+            return int(db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+
+    qtbot.waitUntil(lambda: recorded() == 1, timeout=WAIT_MS)  # once: an open case
+    qtbot.waitUntil(lambda: window.tasks.running == 0 or not window._sync_running, timeout=WAIT_MS)
+    platform.knobs.latency_ms = 0
+    assert window.counter.card.property("outcome") == "none"  # shown never
+    assert "1101**********970X" in window.counter.document_panel.headline.text()
+
+
+def test_a_second_f5_for_the_same_customer_and_item_makes_no_second_decision(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    scan(qtbot, window, AT_1000)
+    assert decide(qtbot, window, "BZ-CA-01", consent=False) == "not_required"
+    qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F5)
+    assert "已有决定" in window.message_bar.text()
+    with window.desk.store.read() as db:
+        assert db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 1
+
+
+def test_f8_changes_the_item_without_leaving_the_scan_field(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    box = window.counter.item_box
+    first = box.currentIndex()
+    qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F8)
+    assert box.currentIndex() == (first + 1) % box.count()
+    qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
+    assert box.currentIndex() == first
+    assert window.counter.focusWidget() is window.counter.scan_field
+
+
+def test_a_card_scanned_on_the_lock_screen_is_no_wrong_pin(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(sign_in=False)
+    window.sign_in.operator_field.setText("1001")
+    window.sign_in.pin_field.setFocus()
+    qtbot.keyClicks(window.sign_in.pin_field, AT_1000)
+    qtbot.keyClick(window.sign_in.pin_field, Qt.Key.Key_Return)
+    assert "请先登录" in window.message_bar.text()
+    with window.desk.store.read() as db:
+        failures = db.execute(
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"
+        ).fetchone()[0]
+    assert failures == 0
+    sign_in_as(qtbot, window, "1001", "1234")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -73,6 +74,9 @@ class CasesScreen(QWidget):
         self._message = show_message
         self.document: Document | None = None
         self.cases: list[OpenCase] = []
+        self.unsaved_question: QMessageBox | None = None
+        self.default_question: QMessageBox | None = None
+        self._confirmed_default = False
 
         self.scan_field = ScanField(self)
         self.scan_field.setPlaceholderText(self.tr("Scan the ID to find the open cases"))
@@ -96,6 +100,8 @@ class CasesScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table for the form instead of walking its cells.
+        self.table.setTabKeyNavigation(False)
 
         self.total = QLineEdit()
         self.total.setObjectName("totalField")
@@ -140,10 +146,25 @@ class CasesScreen(QWidget):
         outcome = QHBoxLayout(outcome_box)
         for button in (self.paid_button, self.late_button, self.default_button):
             outcome.addWidget(button)
+        self.deposit_state = QLabel()
+        self.deposit_state.setObjectName("depositState")
+        self.deposit_amount = QLineEdit()
+        self.deposit_amount.setObjectName("depositAmount")
+        self.collect_button = QPushButton(self.tr("Deposit collected"))
+        self.refund_button = QPushButton(self.tr("Deposit refunded"))
+        deposit_box = QGroupBox(self.tr("Deposit still collected (supervised items)"))
+        deposit = QFormLayout(deposit_box)
+        deposit.addRow(self.deposit_state)
+        deposit.addRow(self.tr("Amount (yuan)"), self.deposit_amount)
+        deposit_buttons = QHBoxLayout()
+        deposit_buttons.addWidget(self.collect_button)
+        deposit_buttons.addWidget(self.refund_button)
+        deposit.addRow(deposit_buttons)
 
         right = QVBoxLayout()
         right.addWidget(form_box)
         right.addWidget(outcome_box)
+        right.addWidget(deposit_box)
         right.addStretch(1)
         left = QVBoxLayout()
         left.addWidget(self.scan_field)
@@ -157,11 +178,17 @@ class CasesScreen(QWidget):
         self.table.itemSelectionChanged.connect(self._selected)
         for field in (self.total, self.insurance):
             field.textChanged.connect(self._update_self_pay)
+        # Enter moves through the form; in the last field it saves.
+        self.total.returnPressed.connect(self.insurance.setFocus)
+        self.insurance.returnPressed.connect(self.paid.setFocus)
+        self.paid.returnPressed.connect(self.save_settlement)
         self.due_later.toggled.connect(self.due_date.setEnabled)
         self.save.clicked.connect(self.save_settlement)
         self.paid_button.clicked.connect(lambda: self.record_outcome(FinalOutcome.PAID))
         self.late_button.clicked.connect(lambda: self.record_outcome(FinalOutcome.PAID_LATE))
         self.default_button.clicked.connect(lambda: self.record_outcome(FinalOutcome.DEFAULTED))
+        self.collect_button.clicked.connect(self.deposit_collected)
+        self.refund_button.clicked.connect(self.deposit_refunded)
         save_key = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
         save_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save_key.activated.connect(self.save_settlement)
@@ -170,7 +197,31 @@ class CasesScreen(QWidget):
     # -- finding cases ------------------------------------------------------------------
 
     def on_scan(self, text: str) -> None:
-        """Find the open cases of the person scanned."""
+        """Find the open cases of the person scanned; ask first if a settlement is half typed."""
+        if self.total.text().strip() and self.selected_case() is not None:
+            question = QMessageBox(
+                QMessageBox.Icon.Question,
+                self.tr("Unsaved settlement"),
+                self.tr("A settlement is typed but not saved. Drop it and look up the new ID?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                self,
+            )
+            question.setDefaultButton(QMessageBox.StandardButton.No)
+            question.finished.connect(
+                lambda answer: (
+                    self._search(text) if answer == QMessageBox.StandardButton.Yes else None
+                )
+            )
+            self.unsaved_question = question
+            question.open()
+            return
+        self._search(text)
+
+    def _search(self, text: str) -> None:
+        self.total.clear()
+        self.paid.clear()
+        self.insurance.setText("0")
+        self.settled_now.setChecked(True)
         operator = self._operator()
         try:
             document = identify(text, kinds=PERSON_KINDS, today=self.desk.ctx.now().date())
@@ -197,7 +248,13 @@ class CasesScreen(QWidget):
                 Outcome.COLLECT: self.tr("collected"),
                 Outcome.NOT_REQUIRED: self.tr("no deposit"),
             }[decision.outcome]
-            state = self.tr("due later") if case.settlement_id else self.tr("open")
+            state = self.tr("open")
+            if case.settlement_id:
+                state = self.tr("due later")
+                if case.owed_fen is not None and case.due_date:
+                    state = self.tr("{amount} due {date}").format(
+                        amount=format_fen(case.owed_fen), date=case.due_date
+                    )
             item = next((i for i in self.desk.items.all() if i.code == decision.item_code), None)
             name = decision.item_code
             if item is not None:
@@ -231,6 +288,7 @@ class CasesScreen(QWidget):
             widget.setEnabled(case is not None and not deferred)
         for button in (self.paid_button, self.late_button, self.default_button):
             button.setEnabled(deferred)
+        self._show_deposit(case)
         if case is not None and not deferred:
             due = self.desk.ctx.now().date() + dt.timedelta(days=1)
             item = next(
@@ -240,6 +298,63 @@ class CasesScreen(QWidget):
                 due = self.desk.ctx.now().date() + dt.timedelta(days=max(item.repayment_days, 1))
             self.due_date.setDate(QDate(due.year, due.month, due.day))
         self.due_date.setEnabled(self.due_later.isChecked())
+
+    def _show_deposit(self, case: OpenCase | None) -> None:
+        collectable = case is not None and case.decision.outcome is Outcome.COLLECT
+        status = None
+        if collectable and case is not None and case.local_id is not None:
+            status = self.desk.deposits.status(case.local_id)
+        self.collect_button.setEnabled(collectable and status is None)
+        self.refund_button.setEnabled(status is not None and status[1] is None)
+        self.deposit_amount.setEnabled(collectable)
+        if not collectable or case is None:
+            self.deposit_state.setText(self.tr("No deposit is collected for this case."))
+            self.deposit_amount.clear()
+        elif status is None:
+            self.deposit_state.setText(self.tr("Deposit to collect: {amount}").format(
+                amount=format_fen(case.decision.collect_fen)))  # fmt: skip
+            self.deposit_amount.setText(format_fen(case.decision.collect_fen, False))
+        elif status[1] is None:
+            self.deposit_state.setText(self.tr("Deposit collected: {amount}").format(
+                amount=format_fen(status[0])))  # fmt: skip
+            self.deposit_amount.setText(format_fen(status[0], False))
+        else:
+            self.deposit_state.setText(self.tr("Deposit refunded: {amount}").format(
+                amount=format_fen(status[1])))  # fmt: skip
+
+    def deposit_collected(self) -> None:
+        """The deposit of the selected case was collected (amount and method as entered)."""
+        self._deposit(refund=False)
+
+    def deposit_refunded(self) -> None:
+        """The deposit of the selected case was refunded (the amount entered)."""
+        self._deposit(refund=True)
+
+    def _deposit(self, refund: bool) -> None:
+        case = self.selected_case()
+        operator = self._operator()
+        document = self.document
+        if case is None or operator is None or document is None:
+            return
+        try:
+            amount = parse_yuan(self.deposit_amount.text().replace(",", ""))
+        except DeskError as error:
+            self._message("warning", error.message("en" if self._english else "zh"))
+            return
+        method = str(self.method.currentData())
+
+        def record() -> None:
+            local_id = self.desk.settlements.adopt(case, document)
+            if refund:
+                self.desk.deposits.refunded(local_id, amount, operator.operator_id)
+            else:
+                self.desk.deposits.collected(local_id, amount, method, operator.operator_id)
+
+        self.tasks.run_task(record, lambda _: self._deposit_saved(), self._failed)
+
+    def _deposit_saved(self) -> None:
+        self._message("success", self.tr("Deposit recorded."))
+        self._refresh()
 
     def _update_self_pay(self) -> None:
         try:
@@ -260,6 +375,10 @@ class CasesScreen(QWidget):
         operator = self._operator()
         if case is None or operator is None or self.document is None:
             self._message("warning", self.tr("Scan the ID and choose a case first."))
+            return
+        if not self.total.text().strip():
+            self._message("warning", self.tr("Enter the total first."))
+            self.total.setFocus()
             return
         try:
             total = parse_yuan(self.total.text())
@@ -306,6 +425,20 @@ class CasesScreen(QWidget):
         if case is None or case.settlement_id is None or operator is None:
             return
         settlement_id = case.settlement_id
+        if outcome is FinalOutcome.DEFAULTED and not self._confirmed_default:
+            question = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Record a default"),
+                self.tr("Record that this customer did not pay? The platform lowers their credit."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                self,
+            )
+            question.setDefaultButton(QMessageBox.StandardButton.No)
+            question.finished.connect(lambda answer: self._default_answered(answer))
+            self.default_question = question
+            question.open()
+            return
+        self._confirmed_default = False
         paid_fen = 0
         if outcome is not FinalOutcome.DEFAULTED:
             paid_fen = self._owed(settlement_id)
@@ -316,6 +449,11 @@ class CasesScreen(QWidget):
             self._saved,
             self._failed,
         )
+
+    def _default_answered(self, answer: int) -> None:
+        if answer == QMessageBox.StandardButton.Yes:
+            self._confirmed_default = True
+            self.record_outcome(FinalOutcome.DEFAULTED)
 
     def _owed(self, settlement_id: str) -> int:
         with self.desk.store.read() as db:

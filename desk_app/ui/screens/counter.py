@@ -58,6 +58,7 @@ class CounterScreen(QWidget):
     """
 
     decided = Signal(object)
+    # The message bar's "clear" is an empty info message.
 
     def __init__(
         self,
@@ -73,6 +74,8 @@ class CounterScreen(QWidget):
         self._operator = operator
         self._english = language == "en"
         self._message = show_message
+        self._customer = 0
+        self._in_flight = False
         self._mrz = MrzLineAssembler()
         self._last_submit = 0.0
         self.document: Document | None = None
@@ -85,7 +88,8 @@ class CounterScreen(QWidget):
 
         self.item_box = QComboBox(self)
         self.item_box.setObjectName("itemBox")
-        self.item_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Never takes the focus: a scan after picking an item still lands in the scan field.
+        self.item_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.amount_field = QLineEdit(self)
         self.amount_field.setObjectName("amountField")
         self.amount_field.setPlaceholderText(self.tr("standard deposit"))
@@ -110,7 +114,7 @@ class CounterScreen(QWidget):
 
         what = QGroupBox(self.tr("2  Item and commitment"))
         what_layout = QFormLayout(what)
-        what_layout.addRow(self.tr("Item"), self.item_box)
+        what_layout.addRow(self.tr("F8  Item"), self.item_box)
         what_layout.addRow(self.tr("Deposit (yuan)"), self.amount_field)
         what_layout.addRow(self.consent)
         what_layout.addRow(self.emergency)
@@ -134,10 +138,13 @@ class CounterScreen(QWidget):
         self.decide_button.clicked.connect(self.decide)
         self.new_button.clicked.connect(self.next_customer)
         self.item_box.currentIndexChanged.connect(self._item_changed)
+        self.item_box.activated.connect(lambda _: self.scan_field.setFocus())
         for key, slot in (
             (Qt.Key.Key_F5, self.decide),
             (Qt.Key.Key_F6, self.consent.toggle),
             (Qt.Key.Key_F7, self._toggle_emergency),
+            (Qt.Key.Key_F8, lambda: self._step_item(1)),
+            (QKeySequence("Shift+F8"), lambda: self._step_item(-1)),
             (Qt.Key.Key_Escape, self.next_customer),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -189,6 +196,13 @@ class CounterScreen(QWidget):
         needs_commitment = item is not None and item.path is ItemPath.CREDIT
         self.consent.setEnabled(needs_commitment)
 
+    def _step_item(self, step: int) -> None:
+        """F8 / Shift+F8: the next or previous item, without leaving the scan field."""
+        count = self.item_box.count()
+        if count:
+            self.item_box.setCurrentIndex((self.item_box.currentIndex() + step) % count)
+        self.scan_field.setFocus()
+
     def _toggle_emergency(self) -> None:
         if self.emergency.isEnabled():
             self.emergency.toggle()
@@ -204,8 +218,19 @@ class CounterScreen(QWidget):
             self.document_panel.show_waiting_for_mrz_line(self._mrz.pending_lines)
         self.scan_field.setFocus()
 
+    def _clear_message(self) -> None:
+        self._message("clear", "")
+
+    def _new_customer(self) -> None:
+        """Whatever is still on its way belongs to the customer before."""
+        self._customer += 1
+        self._in_flight = False
+        self.decide_button.setEnabled(True)
+
     def _read(self, text: str) -> None:
         today = self.desk.ctx.now().date()
+        self._new_customer()
+        self._clear_message()
         self.decision = None
         self.card.clear()
         self.consent.setChecked(False)
@@ -226,11 +251,25 @@ class CounterScreen(QWidget):
             self.decide()
 
     def decide(self) -> None:
-        """Ask for the decision (off the GUI thread) and show it on the card."""
+        """Ask for the decision (off the GUI thread) and show it on the card.
+
+        One decision per customer and item: F5 while one is on its way, or again for the
+        same item, does nothing but say so.
+        """
         operator = self._operator()
         item = self.current_item()
+        if self._in_flight:
+            return
         if self.document is None or operator is None:
-            self._message("warning", self.tr("Scan the customer's document first."))
+            if self.document_panel.property("state") == "invalid":
+                self._message("warning", self.tr("The number is not valid: scan it again."))
+            else:
+                self._message("warning", self.tr("Scan the customer's document first."))
+            return
+        if self.decision is not None and item is not None and self.decision.item_code == item.code:
+            self._message(
+                "info", self.tr("This customer has a decision; Esc for the next customer.")
+            )
             return
         if item is None:
             self._message("warning", self.tr("Choose the item first."))
@@ -259,19 +298,32 @@ class CounterScreen(QWidget):
             emergency=emergency,
         )
         self.decide_button.setEnabled(False)
+        self._in_flight = True
+        self._clear_message()
         self.card.show_busy()
+        customer = self._customer
         self.tasks.run_task(
-            lambda: self.desk.decisions.decide(request), self._show_decision, self._failed
+            lambda: self.desk.decisions.decide(request),
+            lambda decision: self._show_decision(decision, customer),
+            lambda error: self._failed(error, customer),
         )
 
-    def _show_decision(self, decision: Decision) -> None:
+    def _show_decision(self, decision: Decision, customer: int) -> None:
+        if customer != self._customer:
+            # The clerk moved on: the answer is recorded (an open case), never shown
+            # under the next customer's document.
+            return
+        self._in_flight = False
         self.decide_button.setEnabled(True)
         self.decision = decision
         self.card.show_decision(decision, self.desk.ctx.now())
         self.decided.emit(decision)
         self.scan_field.setFocus()
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, customer: int) -> None:
+        if customer != self._customer:
+            return
+        self._in_flight = False
         self.decide_button.setEnabled(True)
         self.card.clear()
         window = self.window()
@@ -282,6 +334,8 @@ class CounterScreen(QWidget):
 
     def next_customer(self) -> None:
         """Esc: clear everything for the next customer."""
+        self._new_customer()
+        self._clear_message()
         self._mrz.reset()
         self.document = None
         self.decision = None

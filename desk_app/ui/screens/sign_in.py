@@ -4,12 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desk_app.app import Desk
 from desk_app.services.operators import Operator
 from desk_app.ui.tasks import TaskRunner
+
+
+class _OverflowWatcher(QObject):
+    """Notices keys typed into a full field: a scanner, not a PIN."""
+
+    def __init__(self, field: QLineEdit) -> None:
+        super().__init__(field)
+        self._field = field
+        self.overflowed = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.text().isprintable()
+            and event.text()
+            and len(self._field.text()) >= self._field.maxLength()
+        ):
+            self.overflowed = True
+        return False
 
 
 class SignInScreen(QWidget):
@@ -37,6 +58,9 @@ class SignInScreen(QWidget):
         self.pin_field.setObjectName("pinField")
         self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_field.setMaxLength(8)
+        # A card scanned into the PIN field (locked desk) must not count as a wrong PIN.
+        self._overflow = _OverflowWatcher(self.pin_field)
+        self.pin_field.installEventFilter(self._overflow)
         self.button = QPushButton(self.tr("Enter  Sign in"))
         self.hint = QLabel(training_hint)
         self.hint.setObjectName("trainingHint")
@@ -73,9 +97,14 @@ class SignInScreen(QWidget):
             self.operator_field.setFocus()
 
     def submit(self) -> None:
-        """Check the PIN off the GUI thread."""
+        """Check the PIN off the GUI thread (a scan that overflowed the field is no PIN)."""
         operator_id = self.operator_field.text().strip()
         pin = self.pin_field.text()
+        if self._overflow.overflowed:
+            self._overflow.overflowed = False
+            self.pin_field.clear()
+            self._message("warning", self.tr("Sign in first, then scan the customer's document."))
+            return
         self.button.setEnabled(False)
         self.tasks.run_task(
             lambda: self.desk.operators.sign_in(operator_id, pin), self._done, self._failed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -76,7 +77,13 @@ def sync_state(desk: Desk) -> SyncState:
 
 
 class SyncScreen(QWidget):
-    """The outbox, entries needing attention, and alerts, with Retry now."""
+    """The outbox, entries needing attention, and alerts, with Retry now.
+
+    Signals:
+        acknowledged(): an alert was cleared.
+    """
+
+    acknowledged = Signal()
 
     def __init__(
         self,
@@ -100,7 +107,10 @@ class SyncScreen(QWidget):
         self.alerts.setHorizontalHeaderLabels(
             [self.tr("Customer"), self.tr("What to do"), self.tr("Amount")]
         )
+        self.alerts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.alerts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.alerts.setWordWrap(True)
+        self.alerts.setTabKeyNavigation(False)
         self.alerts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.alerts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.acknowledge = QPushButton(self.tr("Deposit collected: clear the alert"))
@@ -110,6 +120,7 @@ class SyncScreen(QWidget):
         self.attention.setHorizontalHeaderLabels([self.tr("Record"), self.tr("Why")])
         self.attention.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.attention.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attention.setTabKeyNavigation(False)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.retry)
@@ -144,6 +155,7 @@ class SyncScreen(QWidget):
                 (alert.subject_masked, message, format_fen(alert.amount_fen))
             ):
                 self.alerts.setItem(row, column, QTableWidgetItem(text))
+        self.alerts.resizeRowsToContents()
         self.acknowledge.setEnabled(bool(state.alerts))
         self.attention.setRowCount(len(state.attention))
         for row, entry in enumerate(state.attention):
@@ -170,3 +182,4 @@ class SyncScreen(QWidget):
 
     def _acked(self, _: object) -> None:
         self.refresh()
+        self.acknowledged.emit()

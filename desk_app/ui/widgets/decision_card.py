@@ -55,8 +55,19 @@ class DecisionCard(QFrame):
 
     def show_decision(self, decision: Decision, now: dt.datetime) -> None:
         """Show a decision, whoever made it."""
+        state = decision.outcome.value
         if decision.outcome is Outcome.WAIVE:
-            self.verdict.setText("✔ " + self.tr("WAIVE the deposit"))
+            if decision.emergency:
+                verdict = self.tr("EMERGENCY: treat first, no deposit")
+            elif decision.source is DecisionSource.PROVISIONAL:
+                verdict = self.tr("WAIVE for now: offline, to be verified")
+                # Not the green of a platform waiver: the clerk must see it is provisional.
+                state = "provisional"
+            elif decision.source is DecisionSource.CACHE:
+                verdict = self.tr("WAIVE the deposit (offline: earlier platform decision)")
+            else:
+                verdict = self.tr("WAIVE the deposit")
+            self.verdict.setText("✔ " + verdict)
             self.amount.setText(
                 self.tr("Waived: {amount}").format(amount=format_fen(decision.waived_fen))
             )
@@ -68,7 +79,7 @@ class DecisionCard(QFrame):
             self.amount.setText(
                 self.tr("To collect: {amount}").format(amount=format_fen(decision.collect_fen))
             )
-        self._set_state(decision.outcome.value)
+        self._set_state(state)
         if decision.score is not None:
             self.credit.setText(
                 self.tr("Credit score {score} (level {level}); this item needs {threshold}").format(
@@ -85,8 +96,6 @@ class DecisionCard(QFrame):
             self.credit.clear()
         self.source.setText(self._source_text(decision, now))
         lines = [r.text.en if self._english else r.text.zh for r in decision.reasons]
-        if decision.emergency:
-            lines.insert(0, self.tr("Emergency admission: treat first."))
         self.reasons.setText("\n".join("• " + line for line in lines))
 
     def _source_text(self, decision: Decision, now: dt.datetime) -> str:
