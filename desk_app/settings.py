@@ -47,6 +47,8 @@ class Settings:
         reader_port: the ID card reader's serial port (empty: none).
         printer: the receipt printer's name (empty: the system default).
         idle_lock_minutes: lock the window after this long without input.
+        scanner_prefix: characters the wedge scanner adds before a scan (stripped).
+        scanner_suffix: characters the wedge scanner adds after a scan (stripped).
     """
 
     desk_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -62,6 +64,8 @@ class Settings:
     reader_port: str = ""
     printer: str = ""
     idle_lock_minutes: int = 10
+    scanner_prefix: str = ""
+    scanner_suffix: str = ""
 
     @property
     def training(self) -> bool:

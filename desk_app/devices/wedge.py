@@ -8,7 +8,9 @@ one text, so one passport is one lookup.
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass
 
 from desk_app.identity.normalize import to_ascii_forms
 
@@ -66,3 +68,69 @@ class MrzLineAssembler:
             ready.append("\n".join(self._lines))
             self._lines.clear()
         return ready
+
+
+# Scanners type a character every few milliseconds; people need 80 ms or more.
+SCANNER_MAX_INTERVAL_S = 0.035
+SCANNER_MIN_CHARACTERS = 8
+
+
+def typed_by_scanner(key_times: list[float]) -> bool:
+    """Whether keys pressed at ``key_times`` (seconds) came from a scanner, not a person."""
+    if len(key_times) < SCANNER_MIN_CHARACTERS:
+        return False
+    gaps = [b - a for a, b in itertools.pairwise(key_times)]
+    gaps.sort()
+    # The median gap: one slow key (the scanner's buffer) does not make it a person.
+    return gaps[len(gaps) // 2] <= SCANNER_MAX_INTERVAL_S
+
+
+def strip_affixes(text: str, prefix: str, suffix: str) -> str:
+    """Remove the prefix and suffix a scanner is configured to add (e.g. an AIM code)."""
+    stripped = text.strip("\r\n\t")
+    if prefix and stripped.startswith(prefix):
+        stripped = stripped[len(prefix) :]
+    if suffix and stripped.endswith(suffix):
+        stripped = stripped[: -len(suffix)]
+    return stripped
+
+
+# What the digit keys 1234567890 (and the X key) type under layouts a scanner may be set to
+# by mistake. A scanner sends key positions; the computer's layout decides the characters.
+_LAYOUTS: tuple[tuple[str, str, str], ...] = (
+    ("French AZERTY", "法语 AZERTY", "&é\"'(-è_çà"),
+    ("Shift or Caps on a US layout", "美式键盘按住了 Shift", "!@#$%^&*()"),
+    ("German QWERTZ with Shift", "德语 QWERTZ（Shift）", '!"§$%&/()='),
+    ("Belgian AZERTY", "比利时 AZERTY", "&é\"'(§è!çà"),
+)
+_DIGITS = "1234567890"
+
+
+@dataclass(frozen=True)
+class WrongLayout:
+    """A scan whose digits came through the wrong keyboard layout."""
+
+    layout_en: str
+    layout_zh: str
+    corrected: str
+
+
+def wrong_layout(text: str) -> WrongLayout | None:
+    """Recognise an ID number typed through a wrong keyboard layout.
+
+    Args:
+        text: what arrived.
+
+    Returns:
+        The layout and the text as the digit keys meant it, when at least most of the
+        characters are that layout's digit keys; None otherwise.
+    """
+    body = text.strip()
+    if len(body) < SCANNER_MIN_CHARACTERS or any("0" <= c <= "9" for c in body[:-1]):
+        return None
+    for name_en, name_zh, keys in _LAYOUTS:
+        table = dict(zip(keys, _DIGITS, strict=True))
+        mapped = "".join(table.get(c, c) for c in body)
+        if sum(c in table for c in body) >= len(body) - 1:
+            return WrongLayout(name_en, name_zh, mapped.upper())
+    return None

@@ -292,27 +292,27 @@
         <translation>还没有事项清单：首次使用需要连接信用平台一次。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="265" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="270" />
         <source>The number is not valid: scan it again.</source>
         <translation>证件号码无效，请重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="267" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="272" />
         <source>Scan the customer's document first.</source>
         <translation>请先扫描客户证件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="271" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="276" />
         <source>This customer has a decision; Esc for the next customer.</source>
         <translation>该客户已有决定；按 Esc 接待下一位。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="275" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="280" />
         <source>Choose the item first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="282" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="287" />
         <source>The customer must authorise the query and sign the commitment first (F6).</source>
         <translation>请先让客户授权查询并签署信用承诺书（F6）。</translation>
     </message>
@@ -431,72 +431,82 @@
 <context>
     <name>DocumentPanel</name>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="79" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="80" />
         <source>Scan the customer's document</source>
         <translation>请扫描客户证件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="56" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="57" />
         <source>Name: {name}</source>
         <translation>姓名：{name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="58" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="59" />
         <source>female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="58" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="59" />
         <source>male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="59" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="60" />
         <source>Sex: {sex}</source>
         <translation>性别：{sex}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="62" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="63" />
         <source>Born: {date} (age {age})</source>
         <translation>出生日期：{date}（{age} 岁）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="67" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="68" />
         <source>Region: {region}</source>
         <translation>发证地区：{region}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="69" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="70" />
         <source>Nationality: {code}</source>
         <translation>国籍：{code}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="71" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="72" />
         <source>Valid until: {date}</source>
         <translation>有效期至：{date}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="97" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="99" />
+        <source>Scanner keyboard layout is wrong</source>
+        <translation>扫描枪键盘布局不对</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="102" />
+        <source>The digits arrived as if typed on a {layout} keyboard. Set the scanner (or the computer) to a US keyboard layout, then scan again. The number would be {masked}.</source>
+        <translation>数字像是按 {layout} 键盘输入的。请把扫描枪（或电脑）设为美式键盘后重新扫描。号码应为 {masked}。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="111" />
         <source>Not a valid document</source>
         <translation>证件号码无效</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="85" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="86" />
         <source>Reading the passport…</source>
         <translation>正在读取护照…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="87" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="88" />
         <source>Line {count} of the machine-readable zone read; scan the next line.</source>
         <translation>已读到机读区第 {count} 行，请扫描下一行。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="91" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="92" />
         <source>Esc starts again.</source>
         <translation>按 Esc 重新开始。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="102" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="116" />
         <source>…and {count} more problems</source>
         <translation>…另有 {count} 处错误</translation>
     </message>

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.app import Desk
-from desk_app.devices.wedge import MrzLineAssembler
+from desk_app.devices.wedge import MrzLineAssembler, strip_affixes, wrong_layout
 from desk_app.domain.model import Decision, Item, ItemPath
 from desk_app.domain.money import format_fen, parse_yuan
 from desk_app.errors import DeskError
@@ -212,6 +212,8 @@ class CounterScreen(QWidget):
     def on_scan(self, text: str) -> None:
         """A scan (or typed number) arrived: a new customer."""
         self._last_submit = time.monotonic()
+        settings = self.desk.settings
+        text = strip_affixes(text, settings.scanner_prefix, settings.scanner_suffix)
         for whole in self._mrz.feed(text):
             self._read(whole)
         if self._mrz.pending_lines:
@@ -240,6 +242,9 @@ class CounterScreen(QWidget):
         except InvalidDocumentError as error:
             self.document = None
             self.document_panel.show_error(error)
+            layout = wrong_layout(text)
+            if layout is not None:
+                self.document_panel.show_wrong_layout(layout)
             return
         self.document_panel.show_document(self.document, today)
 

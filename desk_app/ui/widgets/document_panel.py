@@ -7,7 +7,8 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
-from desk_app.identity import Document, InvalidDocumentError, Sex
+from desk_app.devices.wedge import WrongLayout
+from desk_app.identity import Document, InvalidDocumentError, Sex, mask_number
 from desk_app.identity.document import KIND_NAMES
 
 # Past three problems the text is not the document the clerk thinks it is.
@@ -91,6 +92,19 @@ class DocumentPanel(QFrame):
             + self.tr("Esc starts again.")
         )
         self._set_state("idle")
+
+    def show_wrong_layout(self, layout: WrongLayout) -> None:
+        """The scan's digits came through the wrong keyboard layout: say so, and how to fix."""
+        name = layout.layout_en if self._english else layout.layout_zh
+        self.headline.setText("✘ " + self.tr("Scanner keyboard layout is wrong"))
+        self.detail.setText(
+            self.tr(
+                "The digits arrived as if typed on a {layout} keyboard. Set the scanner (or "
+                "the computer) to a US keyboard layout, then scan again. The number would be "
+                "{masked}."
+            ).format(layout=name, masked=mask_number(layout.corrected))
+        )
+        self._set_state("invalid")
 
     def show_error(self, error: InvalidDocumentError) -> None:
         """Show why the scan is not a valid document, one problem per line."""
