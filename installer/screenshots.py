@@ -14,41 +14,22 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import keyring
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from desk_app.app import open_desk
+from desk_app.secrets import MemorySecrets
 from desk_app.ui.app import create_application
 from desk_app.ui.main_window import MainWindow
-
-
-class _MemoryKeyring(keyring.backend.KeyringBackend):
-    """The screenshots need no OS keyring: keys live in memory for this run."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 def main() -> None:
     out = Path(sys.argv[1])
     language = sys.argv[2] if len(sys.argv) > 2 else "zh_CN"
     out.mkdir(parents=True, exist_ok=True)
-    keyring.set_keyring(_MemoryKeyring())
     app = create_application(sys.argv[:1], language)
-    desk = open_desk(Path(tempfile.mkdtemp(prefix="desk-shots-")))
+    # Keys in memory: the screenshots need no OS keyring.
+    desk = open_desk(Path(tempfile.mkdtemp(prefix="desk-shots-")), secrets=MemorySecrets())
     window = MainWindow(desk, language, Path(tempfile.gettempdir()))
     window.resize(1366, 768)
     window.show()

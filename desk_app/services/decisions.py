@@ -370,8 +370,18 @@ def insert_decision(
     decision: Decision,
     document: Document,
     operator_id: str,
+    counter_id: str | None = None,
 ) -> None:
-    """Insert a decision row (inside the caller's transaction)."""
+    """Insert a decision row (inside the caller's transaction).
+
+    Args:
+        db: the connection, inside :meth:`Store.write`.
+        ctx: the desk's context.
+        decision: the decision.
+        document: whose.
+        operator_id: who made or took it.
+        counter_id: the counter it was made at (default this one).
+    """
     verification = "pending" if decision.source is DecisionSource.PROVISIONAL else None
     db.execute(
         "INSERT INTO decisions (local_id, decision_id, subject_key, subject_kind, "
@@ -395,7 +405,7 @@ def insert_decision(
             int(decision.emergency),
             decision_json(decision),
             operator_id,
-            ctx.counter_id,
+            counter_id or ctx.counter_id,
             verification,
         ),
     )

@@ -6,20 +6,21 @@ recorded and on its way to the platform, or not recorded at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from desk_app.domain.model import Decision
+from desk_app.domain.model import Decision, DecisionSource
 from desk_app.errors import BadInputError
 from desk_app.identity import Document
 from desk_app.platform.answers import RemoteCase
 from desk_app.platform.client import PlatformClient
 from desk_app.platform.errors import PlatformBadAnswerError, PlatformUnreachableError
 from desk_app.services.context import DeskContext, epoch_ms
-from desk_app.services.decisions import decision_from_json, decision_json
+from desk_app.services.decisions import decision_from_json, insert_decision
 from desk_app.services.items import ItemsService
 from desk_app.sync.outbox import Kind, enqueue, pending_for
 
@@ -324,31 +325,10 @@ class SettlementService:
             ).fetchone()
             if known:
                 return str(known[0])
-            db.execute(
-                "INSERT INTO decisions (local_id, decision_id, subject_key, subject_kind, "
-                "subject_masked, item_code, outcome, source, amount_fen, waived_fen, "
-                "decided_at, decided_at_ms, valid_until_ms, emergency, json, operator_id, "
-                "counter_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    decision.decision_id,
-                    decision.decision_id,
-                    self.ctx.subject_key(document.subject_id),
-                    document.kind.value,
-                    document.masked_number,
-                    decision.item_code,
-                    decision.outcome.value,
-                    "online",
-                    decision.amount_fen,
-                    decision.waived_fen,
-                    decision.decided_at.isoformat(),
-                    epoch_ms(decision.decided_at),
-                    epoch_ms(decision.valid_until),
-                    int(decision.emergency),
-                    decision_json(decision),
-                    "remote",
-                    case.counter_id,
-                ),
+            taken_over = dataclasses.replace(
+                decision, local_id=decision.decision_id, source=DecisionSource.ONLINE
             )
+            insert_decision(db, self.ctx, taken_over, document, "remote", case.counter_id)
         return decision.decision_id
 
     def _check_window(self, r: SettlementRequest, item_code: str, decided_at: str) -> None:
