@@ -102,6 +102,22 @@ def build_parser() -> argparse.ArgumentParser:
         "residents", parents=[common], help="the training platform's synthetic residents"
     )
     residents.add_argument("--level", choices=["AAA", "AA", "A", "B", "C", "D"])
+
+    reader = sub.add_parser("reader", help="the ID card reader")
+    reader_sub = reader.add_subparsers(dest="reader_command", required=True, metavar="ACTION")
+    read = reader_sub.add_parser(
+        "read",
+        help="read one card; exit 0 read, 3 no card in time, 4 reader or protocol error",
+    )
+    read.add_argument("--port", required=True, help="serial port, e.g. /dev/ttyUSB0 or COM3")
+    read.add_argument("--baud", type=int, default=115200, help="line speed (default 115200)")
+    read.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a card")
+    simulate = reader_sub.add_parser(
+        "simulate", help="a simulated reader with a synthetic person's card, on one end of a pair"
+    )
+    simulate.add_argument("--port", required=True, help="the simulator's end of a serial pair")
+    simulate.add_argument("--person", required=True, help="a synthetic person's number")
+    simulate.add_argument("--baud", type=int, default=115200, help="line speed")
     return parser
 
 
@@ -152,6 +168,19 @@ def _print_json(obj: dict[str, Any]) -> bool:
     return True
 
 
+def _run_reader_command(args: argparse.Namespace) -> int:
+    """``desk-app reader read|simulate``: the card as JSON, or a message on stderr."""
+    from desk_app.devices import reader_cli
+
+    if args.reader_command == "simulate":
+        return reader_cli.simulate_command(args.port, args.person, args.baud)
+    code, obj = reader_cli.read_command(args.port, args.baud, args.timeout)
+    if code != reader_cli.EXIT_CARD:
+        print(f"desk-app: {obj['error']} ({obj['error_en']})", file=sys.stderr)
+        return int(code)
+    return code if _print_json(obj) else EXIT_OUTPUT_FAILED
+
+
 _DESK_COMMANDS = frozenset({"status", "items", "decide", "sync", "audit", "training"})
 
 
@@ -196,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "identify":
         code, obj = identify_json(args.text, args.kind, args.today)
         return code if _print_json(obj) else EXIT_OUTPUT_FAILED
+    if args.command == "reader":
+        return _run_reader_command(args)
     if args.command in _DESK_COMMANDS:
         logging_setup.configure()
         code, obj = _run_desk_command(args)

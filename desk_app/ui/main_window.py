@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.app import Desk
+from desk_app.devices.card import CardRead
+from desk_app.devices.serial_reader import ReaderState, ReaderTimings
 from desk_app.domain.model import Decision, DecisionSource
 from desk_app.platform.errors import PlatformError
 from desk_app.services.operators import Operator
 from desk_app.sync import outbox
 from desk_app.ui.errors import ErrorPresenter
+from desk_app.ui.reader_worker import ReaderWorker
 from desk_app.ui.screens.cases import CasesScreen
 from desk_app.ui.screens.counter import CounterScreen
 from desk_app.ui.screens.settings import SettingsScreen
@@ -193,12 +196,49 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self._watcher)
 
+        self.reader: ReaderWorker | None = None
+        self.reader_status = QLabel()
+        if desk.settings.reader_port:
+            self.start_reader(desk.settings.reader_port)
+        status.addWidget(self.reader_status)
         self._update_who()
         self.connection.setText(self.tr("Platform: checking…"))
         self.show_screen(self.sign_in)
         self.resize(1366, 768)
         self.sync_timer.start()
         self.sync_now()
+
+    # -- the card reader ----------------------------------------------------------------
+
+    def start_reader(self, port: str, timings: ReaderTimings | None = None) -> None:
+        """Poll the ID card reader on ``port`` (its own thread)."""
+        self.reader = ReaderWorker(port, timings=timings, parent=self)
+        self.reader.card_read.connect(self._card_read)
+        self.reader.reader_error.connect(
+            lambda error: self.show_message("warning", error.message(self.on_error.language))
+        )
+        self.reader.state_changed.connect(self._reader_state)
+        self.reader_status.setText(self.tr("Card reader: connecting…"))
+        self.reader.start()
+
+    def _reader_state(self, state: str) -> None:
+        text = {
+            ReaderState.DISCONNECTED.value: self.tr("Card reader: not connected"),
+            ReaderState.WAITING.value: self.tr("Card reader: ready"),
+            ReaderState.CARD_READ.value: self.tr("Card reader: card read"),
+        }.get(state, state)
+        self.reader_status.setText(text)
+
+    def _card_read(self, card: CardRead) -> None:
+        """A card on the reader: the screen in front of the clerk takes it as a scan."""
+        if self.operator is None:
+            self.show_message("warning", self.tr("Sign in first, then place the card again."))
+            return
+        if self.stack.currentWidget() is self.cases:
+            self.cases.on_scan(card.document.number)
+        else:
+            self.show_screen(self.counter)
+            self.counter.on_card(card)
 
     # -- operators --------------------------------------------------------------------
 
@@ -361,5 +401,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self._watcher)
+        if self.reader is not None:
+            self.reader.stop()
         self.tasks.shutdown()
         super().closeEvent(event)

@@ -227,92 +227,92 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="86" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="87" />
         <source>Scan the ID card or type the number</source>
         <translation>刷身份证或输入证件号码</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="95" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="96" />
         <source>standard deposit</source>
         <translation>标准押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="97" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="98" />
         <source>F6  Customer authorised the query and signed the commitment</source>
         <translation>F6  客户已授权查询并签署信用承诺书</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="100" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="101" />
         <source>F7  Emergency admission (treat first)</source>
         <translation>F7  急诊入院（先救治）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="102" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="103" />
         <source>F5  Decide</source>
         <translation>F5  查询决定</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="104" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="105" />
         <source>Esc  Next customer</source>
         <translation>Esc  下一位客户</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="109" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="110" />
         <source>1  Customer</source>
         <translation>1  客户</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="111" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="112" />
         <source>Scan or type the ID number, then Enter</source>
         <translation>刷证件或输入号码，按 Enter 确认</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="115" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="116" />
         <source>2  Item and commitment</source>
         <translation>2  事项与承诺</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="117" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="118" />
         <source>F8  Item</source>
         <translation>F8  事项</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="118" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="119" />
         <source>Deposit (yuan)</source>
         <translation>押金（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="126" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="127" />
         <source>3  Decision</source>
         <translation>3  决定</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="177" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="178" />
         <source>No management list yet: the desk must reach the platform once.</source>
         <translation>还没有事项清单：首次使用需要连接信用平台一次。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="270" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="284" />
         <source>The number is not valid: scan it again.</source>
         <translation>证件号码无效，请重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="272" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="286" />
         <source>Scan the customer's document first.</source>
         <translation>请先扫描客户证件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="276" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="290" />
         <source>This customer has a decision; Esc for the next customer.</source>
         <translation>该客户已有决定；按 Esc 接待下一位。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="280" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="294" />
         <source>Choose the item first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="287" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="301" />
         <source>The customer must authorise the query and sign the commitment first (F6).</source>
         <translation>请先让客户授权查询并签署信用承诺书（F6）。</translation>
     </message>
@@ -431,82 +431,83 @@
 <context>
     <name>DocumentPanel</name>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="80" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="84" />
         <source>Scan the customer's document</source>
         <translation>请扫描客户证件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="57" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="58" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="61" />
         <source>Name: {name}</source>
         <translation>姓名：{name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="59" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="63" />
         <source>female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="59" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="63" />
         <source>male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="60" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="64" />
         <source>Sex: {sex}</source>
         <translation>性别：{sex}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="63" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="67" />
         <source>Born: {date} (age {age})</source>
         <translation>出生日期：{date}（{age} 岁）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="68" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="72" />
         <source>Region: {region}</source>
         <translation>发证地区：{region}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="70" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="74" />
         <source>Nationality: {code}</source>
         <translation>国籍：{code}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="72" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="76" />
         <source>Valid until: {date}</source>
         <translation>有效期至：{date}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="99" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="103" />
         <source>Scanner keyboard layout is wrong</source>
         <translation>扫描枪键盘布局不对</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="102" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="106" />
         <source>The digits arrived as if typed on a {layout} keyboard. Set the scanner (or the computer) to a US keyboard layout, then scan again. The number would be {masked}.</source>
         <translation>数字像是按 {layout} 键盘输入的。请把扫描枪（或电脑）设为美式键盘后重新扫描。号码应为 {masked}。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="111" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="115" />
         <source>Not a valid document</source>
         <translation>证件号码无效</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="86" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="90" />
         <source>Reading the passport…</source>
         <translation>正在读取护照…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="88" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="92" />
         <source>Line {count} of the machine-readable zone read; scan the next line.</source>
         <translation>已读到机读区第 {count} 行，请扫描下一行。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="92" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="96" />
         <source>Esc starts again.</source>
         <translation>按 Esc 重新开始。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/widgets/document_panel.py" line="116" />
+        <location filename="../../desk_app/ui/widgets/document_panel.py" line="120" />
         <source>…and {count} more problems</source>
         <translation>…另有 {count} 处错误</translation>
     </message>
@@ -514,108 +515,133 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="95" />
+        <location filename="../../desk_app/ui/main_window.py" line="98" />
         <source>Deposit-free counter desk</source>
         <translation>免押金服务台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="107" />
+        <location filename="../../desk_app/ui/main_window.py" line="110" />
         <source>TRAINING MODE: synthetic residents, nothing reaches the city platform</source>
         <translation>培训模式：使用模拟居民数据，不连接城市信用平台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="113" />
+        <location filename="../../desk_app/ui/main_window.py" line="116" />
         <source>Training operators: clerk 1001 / PIN 1234, supervisor 9001 / PIN 9999</source>
         <translation>培训账号：柜员 1001 / PIN 1234，主管 9001 / PIN 9999</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="129" />
+        <location filename="../../desk_app/ui/main_window.py" line="132" />
         <source>F2  Counter</source>
         <translation>F2  柜台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="130" />
+        <location filename="../../desk_app/ui/main_window.py" line="133" />
         <source>F3  Open cases</source>
         <translation>F3  未结案件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="131" />
-        <location filename="../../desk_app/ui/main_window.py" line="326" />
+        <location filename="../../desk_app/ui/main_window.py" line="134" />
+        <location filename="../../desk_app/ui/main_window.py" line="366" />
         <source>F4  Sync and alerts</source>
         <translation>F4  同步与提醒</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="132" />
+        <location filename="../../desk_app/ui/main_window.py" line="135" />
         <source>F10  Settings</source>
         <translation>F10  设置</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="133" />
+        <location filename="../../desk_app/ui/main_window.py" line="136" />
         <source>F12  Sign out</source>
         <translation>F12  退出登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="157" />
+        <location filename="../../desk_app/ui/main_window.py" line="160" />
         <source>Counter {counter}</source>
         <translation>柜台 {counter}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="163" />
+        <location filename="../../desk_app/ui/main_window.py" line="166" />
         <source>TRAINING</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="197" />
+        <location filename="../../desk_app/ui/main_window.py" line="205" />
         <source>Platform: checking…</source>
         <translation>平台：检查中…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="215" />
+        <location filename="../../desk_app/ui/main_window.py" line="221" />
+        <source>Card reader: connecting…</source>
+        <translation>读卡器：连接中…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="226" />
+        <source>Card reader: not connected</source>
+        <translation>读卡器：未连接</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="227" />
+        <source>Card reader: ready</source>
+        <translation>读卡器：就绪</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="228" />
+        <source>Card reader: card read</source>
+        <translation>读卡器：已读卡</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="235" />
+        <source>Sign in first, then place the card again.</source>
+        <translation>请先登录，再重新放卡。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="255" />
         <source>Signed in: {name}</source>
         <translation>已登录：{name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="247" />
+        <location filename="../../desk_app/ui/main_window.py" line="287" />
         <source>Only a supervisor changes settings.</source>
         <translation>只有主管可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="254" />
+        <location filename="../../desk_app/ui/main_window.py" line="294" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="257" />
+        <location filename="../../desk_app/ui/main_window.py" line="297" />
         <source>Operator: {name} ({id})</source>
         <translation>操作员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="313" />
+        <location filename="../../desk_app/ui/main_window.py" line="353" />
         <source>{n} provisional waiver(s) refused by the platform: collect the deposit (F4 Sync and alerts).</source>
         <translation>有 {n} 笔临时免押被平台拒绝：请收取押金（F4 同步与提醒）。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="344" />
+        <location filename="../../desk_app/ui/main_window.py" line="384" />
         <source>● Online (last contact {time})</source>
         <translation>● 在线（最近联系 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="346" />
+        <location filename="../../desk_app/ui/main_window.py" line="386" />
         <source>○ OFFLINE (checked {time})</source>
         <translation>○ 离线（检查于 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="319" />
+        <location filename="../../desk_app/ui/main_window.py" line="359" />
         <source>Waiting to send: {pending}</source>
         <translation>待发送：{pending}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="321" />
+        <location filename="../../desk_app/ui/main_window.py" line="361" />
         <source>  Needs attention: {n}</source>
         <translation>  需处理：{n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="328" />
+        <location filename="../../desk_app/ui/main_window.py" line="368" />
         <source> ({n} alerts)</source>
         <translation>（{n} 条提醒）</translation>
     </message>

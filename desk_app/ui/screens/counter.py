@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.app import Desk
+from desk_app.devices.card import CardRead
 from desk_app.devices.wedge import MrzLineAssembler, strip_affixes, wrong_layout
 from desk_app.domain.model import Decision, Item, ItemPath
 from desk_app.domain.money import format_fen, parse_yuan
@@ -247,6 +248,19 @@ class CounterScreen(QWidget):
                 self.document_panel.show_wrong_layout(layout)
             return
         self.document_panel.show_document(self.document, today)
+
+    def on_card(self, card: CardRead) -> None:
+        """The card reader read a card: a new customer, exactly as a scan."""
+        self._new_customer()
+        self._clear_message()
+        self._mrz.reset()
+        self.decision = None
+        self.card.clear()
+        self.consent.setChecked(False)
+        self.emergency.setChecked(False)
+        self.document = card.document
+        self.document_panel.show_document(card.document, self.desk.ctx.now().date(), card.name)
+        self.scan_field.setFocus()
 
     def on_enter(self) -> None:
         """Enter on an empty scan field moves the flow on: decide."""

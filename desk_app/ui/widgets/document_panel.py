@@ -47,11 +47,15 @@ class DocumentPanel(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
 
-    def show_document(self, document: Document, today: dt.date) -> None:
-        """Show a valid document, masked."""
+    def show_document(
+        self, document: Document, today: dt.date, card_name: str | None = None
+    ) -> None:
+        """Show a valid document, masked; with the name when it came from the ID card."""
         kind = KIND_NAMES[document.kind][1 if self._english else 0]
         self.headline.setText(f"✔ {kind}  {document.masked_number}")
         lines = []
+        if card_name:
+            lines.append(self.tr("Name: {name}").format(name=card_name))
         if document.surname or document.given_names:
             name = " ".join(filter(None, (document.surname, document.given_names)))
             lines.append(self.tr("Name: {name}").format(name=name))
