@@ -8,7 +8,6 @@ leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -176,7 +175,3 @@ class Store:
             self._all.clear()
         self._local = threading.local()
 
-
-def disk_free_bytes(folder: Path) -> int:
-    """Free bytes on the disk holding ``folder``."""
-    return shutil.disk_usage(folder).free
