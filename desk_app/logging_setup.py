@@ -8,6 +8,7 @@ their query strings) are kept at WARNING.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import re
 import sys
 from pathlib import Path
@@ -37,7 +38,12 @@ def configure(level: int = logging.WARNING, log_file: Path | None = None) -> Non
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        # Rotated: a counter runs for years; five files of 5 MB are plenty for support.
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                log_file, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+            )
+        )
     for handler in handlers:
         handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=handlers, force=True)
