@@ -15,7 +15,9 @@ from pathlib import Path
 
 # 15-18 characters of digits (with an X) or MRZ-like runs with fillers.
 _NUMBER = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{14,17}[\dXx]|[0-9A-Z<]{9,}<[0-9A-Z<]*|[0-9A-Z]{2}\d{6}[0-9A-Z]{10})"
+    r"(?<![0-9A-Za-z])(?:\d{14,17}[\dXx]|[0-9A-Z<]{9,}<[0-9A-Z<]*|[0-9A-Z]{2}\d{6}[0-9A-Z]{10}"
+    # The 2017 foreigner card: three letters and twelve digits.
+    r"|[A-Za-z]{3}\d{12})"
     r"(?![0-9A-Za-z])"
 )
 

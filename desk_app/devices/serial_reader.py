@@ -473,6 +473,13 @@ class CardReader:
         except ReaderUnavailableError:
             self.close()
             raise
+        except (ReaderTimeoutError, ReaderProtocolError):
+            # The reader stopped answering: it may have been reset, or the card swapped
+            # meanwhile. Forget the card read, so the one there when it answers again is
+            # read (at worst the same card once more); and say it is not connected.
+            self._read_serial = None
+            self._state = ReaderState.DISCONNECTED
+            raise
 
     def _poll(self) -> CardRead | None:
         driver = self._driver

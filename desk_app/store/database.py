@@ -174,4 +174,3 @@ class Store:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
-

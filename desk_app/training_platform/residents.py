@@ -64,7 +64,7 @@ _FOREIGN = DocumentKind.FOREIGN_PERMANENT_RESIDENCE
 
 # fmt: off
 ANCHORS: tuple[Resident, ...] = (
-    Resident(_RID, "371602198601115150", "滨小城", 1000,
+    Resident(_RID, "371602198601115150", "孙明远", 1000,
              note="exactly 1000: AA, medical and lodging waived"),
     Resident(_RID, "360426199101010071", "钱五零", 950, note="exactly 950: A, 950 items waived"),
     Resident(_RID, "11010219840406970X", "孙九四", 949, note="949: B, every credit item collected"),
@@ -77,11 +77,11 @@ ANCHORS: tuple[Resident, ...] = (
     Resident(_RID, "610104196209276908", "冯十五", 975, note="upgraded from 610104620927690"),
     Resident(_RID, "440308199901101512", "陈深圳", 1010, note="AA"),
     Resident(_RID, "500154199804106120", "褚重庆", 940, note="B"),
-    Resident(_PERMIT, "810000199408230021", "何港生", 1010, note="Hong Kong permit"),
+    Resident(_PERMIT, "810000199408230021", "陈嘉欣", 1010, note="Hong Kong permit"),
     Resident(_PERMIT, "820000199408230023", "吕澳生", 955, note="Macao permit"),
     Resident(_PERMIT, "830000199201300022", "施台生", 930, note="Taiwan permit"),
-    Resident(_FOREIGN, "911398199012310021", "ANNA K.", 1001, note="2023 foreigner card"),
-    Resident(_FOREIGN, "KAZ110090123105", "ASKAR B.", 960, note="2017 foreigner card"),
+    Resident(_FOREIGN, "911398199012310021", "安娜", 1001, note="2023 foreigner card"),
+    Resident(_FOREIGN, "KAZ110090123105", "安娜", 960, note="2017 foreigner card"),
     Resident(_RID, _with_check("37160219900307123"), "张逾期", 1005, -10,
              note="AA but an overdue deferred settlement: collected until paid"),
     Resident(_RID, _with_check("37232119750611234"), "刘待付", 1000, 10,

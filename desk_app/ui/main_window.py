@@ -23,6 +23,7 @@ from desk_app.app import Desk
 from desk_app.devices.card import CardRead
 from desk_app.devices.serial_reader import ReaderState, ReaderTimings
 from desk_app.domain.model import Decision, DecisionSource
+from desk_app.errors import DeskError
 from desk_app.platform.errors import PlatformError
 from desk_app.services.operators import Operator
 from desk_app.sync import outbox
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self._watcher)
 
         self.reader: ReaderWorker | None = None
+        self._reader_warning = False
         self.reader_status = QLabel()
         if desk.settings.reader_port:
             self.start_reader(desk.settings.reader_port)
@@ -214,14 +216,20 @@ class MainWindow(QMainWindow):
         """Poll the ID card reader on ``port`` (its own thread)."""
         self.reader = ReaderWorker(port, timings=timings, parent=self)
         self.reader.card_read.connect(self._card_read)
-        self.reader.reader_error.connect(
-            lambda error: self.show_message("warning", error.message(self.on_error.language))
-        )
+        self.reader.reader_error.connect(self._reader_error)
         self.reader.state_changed.connect(self._reader_state)
         self.reader_status.setText(self.tr("Card reader: connecting…"))
         self.reader.start()
 
+    def _reader_error(self, error: DeskError) -> None:
+        self._reader_warning = True
+        self.show_message("warning", error.message(self.on_error.language))
+
     def _reader_state(self, state: str) -> None:
+        if state != ReaderState.DISCONNECTED.value and self._reader_warning:
+            # The reader answers again: its warning is no longer true.
+            self._reader_warning = False
+            self.show_message("clear", "")
         text = {
             ReaderState.DISCONNECTED.value: self.tr("Card reader: not connected"),
             ReaderState.WAITING.value: self.tr("Card reader: ready"),

@@ -515,58 +515,58 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="98" />
+        <location filename="../../desk_app/ui/main_window.py" line="99" />
         <source>Deposit-free counter desk</source>
         <translation>免押金服务台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="110" />
+        <location filename="../../desk_app/ui/main_window.py" line="111" />
         <source>TRAINING MODE: synthetic residents, nothing reaches the city platform</source>
         <translation>培训模式：使用模拟居民数据，不连接城市信用平台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="116" />
+        <location filename="../../desk_app/ui/main_window.py" line="117" />
         <source>Training operators: clerk 1001 / PIN 1234, supervisor 9001 / PIN 9999</source>
         <translation>培训账号：柜员 1001 / PIN 1234，主管 9001 / PIN 9999</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="132" />
+        <location filename="../../desk_app/ui/main_window.py" line="133" />
         <source>F2  Counter</source>
         <translation>F2  柜台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="133" />
+        <location filename="../../desk_app/ui/main_window.py" line="134" />
         <source>F3  Open cases</source>
         <translation>F3  未结案件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="134" />
-        <location filename="../../desk_app/ui/main_window.py" line="366" />
+        <location filename="../../desk_app/ui/main_window.py" line="135" />
+        <location filename="../../desk_app/ui/main_window.py" line="374" />
         <source>F4  Sync and alerts</source>
         <translation>F4  同步与提醒</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="135" />
+        <location filename="../../desk_app/ui/main_window.py" line="136" />
         <source>F10  Settings</source>
         <translation>F10  设置</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="136" />
+        <location filename="../../desk_app/ui/main_window.py" line="137" />
         <source>F12  Sign out</source>
         <translation>F12  退出登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="160" />
+        <location filename="../../desk_app/ui/main_window.py" line="161" />
         <source>Counter {counter}</source>
         <translation>柜台 {counter}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="166" />
+        <location filename="../../desk_app/ui/main_window.py" line="167" />
         <source>TRAINING</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="205" />
+        <location filename="../../desk_app/ui/main_window.py" line="207" />
         <source>Platform: checking…</source>
         <translation>平台：检查中…</translation>
     </message>
@@ -576,72 +576,72 @@
         <translation>读卡器：连接中…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="226" />
+        <location filename="../../desk_app/ui/main_window.py" line="234" />
         <source>Card reader: not connected</source>
         <translation>读卡器：未连接</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="227" />
+        <location filename="../../desk_app/ui/main_window.py" line="235" />
         <source>Card reader: ready</source>
         <translation>读卡器：就绪</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="228" />
+        <location filename="../../desk_app/ui/main_window.py" line="236" />
         <source>Card reader: card read</source>
         <translation>读卡器：已读卡</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="235" />
+        <location filename="../../desk_app/ui/main_window.py" line="243" />
         <source>Sign in first, then place the card again.</source>
         <translation>请先登录，再重新放卡。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="255" />
+        <location filename="../../desk_app/ui/main_window.py" line="263" />
         <source>Signed in: {name}</source>
         <translation>已登录：{name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="287" />
+        <location filename="../../desk_app/ui/main_window.py" line="295" />
         <source>Only a supervisor changes settings.</source>
         <translation>只有主管可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="294" />
+        <location filename="../../desk_app/ui/main_window.py" line="302" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="297" />
+        <location filename="../../desk_app/ui/main_window.py" line="305" />
         <source>Operator: {name} ({id})</source>
         <translation>操作员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="353" />
+        <location filename="../../desk_app/ui/main_window.py" line="361" />
         <source>{n} provisional waiver(s) refused by the platform: collect the deposit (F4 Sync and alerts).</source>
         <translation>有 {n} 笔临时免押被平台拒绝：请收取押金（F4 同步与提醒）。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="384" />
+        <location filename="../../desk_app/ui/main_window.py" line="392" />
         <source>● Online (last contact {time})</source>
         <translation>● 在线（最近联系 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="386" />
+        <location filename="../../desk_app/ui/main_window.py" line="394" />
         <source>○ OFFLINE (checked {time})</source>
         <translation>○ 离线（检查于 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="359" />
+        <location filename="../../desk_app/ui/main_window.py" line="367" />
         <source>Waiting to send: {pending}</source>
         <translation>待发送：{pending}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="361" />
+        <location filename="../../desk_app/ui/main_window.py" line="369" />
         <source>  Needs attention: {n}</source>
         <translation>  需处理：{n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="368" />
+        <location filename="../../desk_app/ui/main_window.py" line="376" />
         <source> ({n} alerts)</source>
         <translation>（{n} 条提醒）</translation>
     </message>
@@ -659,97 +659,107 @@
         <translation>正式（城市信用平台）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="124" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="126" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="126" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="128" />
         <source>Save (applies at the next start)</source>
         <translation>保存（下次启动时生效）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="129" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="131" />
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="131" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="133" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="132" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="134" />
         <source>Platform URL (live)</source>
         <translation>平台地址（正式）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="133" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="135" />
         <source>CA bundle (if the city has its own)</source>
         <translation>CA 证书（如城市自有）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="134" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="136" />
         <source>Institution client id (live)</source>
         <translation>机构凭据 ID（正式）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="135" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="137" />
         <source>Client secret (kept in the keyring)</source>
         <translation>机构凭据密钥（存入系统钥匙串）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="136" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="138" />
         <source>Training institution</source>
         <translation>培训机构</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="137" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="139" />
         <source>This counter</source>
         <translation>本柜台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="139" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="141" />
         <source>Counter id</source>
         <translation>柜台编号</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="140" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="142" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="141" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="143" />
         <source>Card reader port</source>
         <translation>读卡器端口</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="142" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="144" />
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="143" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="145" />
+        <source>Scanner prefix (stripped)</source>
+        <translation>扫描枪前缀（自动去除）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="146" />
+        <source>Scanner suffix (stripped)</source>
+        <translation>扫描枪后缀（自动去除）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/settings.py" line="147" />
         <source>Lock after idle minutes</source>
         <translation>无操作锁定（分钟）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="147" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="151" />
         <source>Unlock an operator (id)</source>
         <translation>解锁操作员（工号）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="148" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="152" />
         <source>Items this counter serves (none ticked: all)</source>
         <translation>本柜台办理的事项（不勾选：全部）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="221" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="229" />
         <source>Operator {id} can sign in again.</source>
         <translation>操作员 {id} 已可重新登录。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/settings.py" line="237" />
+        <location filename="../../desk_app/ui/screens/settings.py" line="245" />
         <source>Settings saved. They apply when the desk starts again.</source>
         <translation>设置已保存，下次启动时生效。</translation>
     </message>

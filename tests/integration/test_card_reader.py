@@ -548,3 +548,22 @@ def test_simulate_command_on_a_missing_port_exits_4(
     err = capsys.readouterr().err
     assert "cannot open" in err
     assert RESIDENT.number not in err
+
+
+def test_a_card_swapped_while_the_reader_was_silent_is_read(
+    pair: SerialPair,
+    simulator: ReaderSimulator,
+    served: SimulatorThread,
+    reader: CardReader,
+) -> None:
+    first = reader.poll_once()
+    assert first is not None
+    served.stop()  # the reader stops answering (reset, power lost)
+    with pytest.raises(ReaderTimeoutError):
+        reader.poll_once()
+    assert reader.state is ReaderState.DISCONNECTED
+    simulator.place(PERMIT)
+    served.start(pair.sim_path)
+    second = reader.poll_once()
+    assert second is not None
+    assert second.number == PERMIT.number

@@ -38,6 +38,7 @@ def test_a_supervisor_saves_settings_and_credentials_go_to_the_keyring(
     screen.save_settings()
     qtbot.waitUntil(lambda: "https://" in window.message_bar.text(), timeout=WAIT_MS)
     screen.platform_url.setText("https://credit.binzhou.example")
+    screen.scanner_prefix.setText("]Q1")
     screen.client_id.setText("BZ-H-0001-live")
     screen.client_secret.setText("s3cret-value")
     screen.save_settings()
@@ -45,6 +46,7 @@ def test_a_supervisor_saves_settings_and_credentials_go_to_the_keyring(
     saved = (window.desk.store.folder / "settings.json").read_text(encoding="utf-8")
     assert json.loads(saved)["counter_id"] == "ADMISSION-2"
     assert json.loads(saved)["mode"] == "live"
+    assert json.loads(saved)["scanner_prefix"] == "]Q1"
     assert "s3cret-value" not in saved
     assert window.desk.secrets.get(CLIENT_ID) == "BZ-H-0001-live"
     assert window.desk.secrets.get(CLIENT_SECRET) == "s3cret-value"

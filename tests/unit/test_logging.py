@@ -30,3 +30,18 @@ def test_the_log_never_holds_an_identity_number(tmp_path: Path) -> None:
     assert "371602198601115150" not in text
     assert "11010519491231002X" not in text
     assert "ValueError" in text
+
+
+def test_every_kind_of_number_is_masked() -> None:
+    from desk_app.logging_setup import redact
+
+    for number in (
+        "371602198601115150",
+        "11010519491231002X",
+        "610104620927690",
+        "KAZ110090123105",
+        "911398199012310021",
+        "91110000600037341L",
+        "P<UTOERIKSSON<<ANNA",
+    ):
+        assert number not in redact(f"number={number},"), number

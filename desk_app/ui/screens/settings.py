@@ -117,6 +117,8 @@ class SettingsScreen(QWidget):
         self.reader_port = QLineEdit()
         self.reader_port.setPlaceholderText("/dev/ttyUSB0  COM3")
         self.printer = QLineEdit()
+        self.scanner_prefix = QLineEdit()
+        self.scanner_suffix = QLineEdit()
         self.idle = QSpinBox()
         self.idle.setRange(1, 120)
         self.items = QListWidget()
@@ -140,6 +142,8 @@ class SettingsScreen(QWidget):
         counter_form.addRow(self.tr("Language"), self.language)
         counter_form.addRow(self.tr("Card reader port"), self.reader_port)
         counter_form.addRow(self.tr("Printer"), self.printer)
+        counter_form.addRow(self.tr("Scanner prefix (stripped)"), self.scanner_prefix)
+        counter_form.addRow(self.tr("Scanner suffix (stripped)"), self.scanner_suffix)
         counter_form.addRow(self.tr("Lock after idle minutes"), self.idle)
         unlock = QHBoxLayout()
         unlock.addWidget(self.unlock_id)
@@ -168,6 +172,8 @@ class SettingsScreen(QWidget):
         self.reader_port.setText(current.reader_port)
         self.printer.setText(current.printer)
         self.idle.setValue(current.idle_lock_minutes)
+        self.scanner_prefix.setText(current.scanner_prefix)
+        self.scanner_suffix.setText(current.scanner_suffix)
         self.client_id.clear()
         self.client_secret.clear()
         self.tasks.run_task(self.desk.items.all, self._show_items)
@@ -207,6 +213,8 @@ class SettingsScreen(QWidget):
             reader_port=self.reader_port.text().strip(),
             printer=self.printer.text().strip(),
             idle_lock_minutes=self.idle.value(),
+            scanner_prefix=self.scanner_prefix.text(),
+            scanner_suffix=self.scanner_suffix.text(),
         )
 
     def unlock(self) -> None:
