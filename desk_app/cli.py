@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     residents.add_argument("--level", choices=["AAA", "AA", "A", "B", "C", "D"])
 
+    sub.add_parser(
+        "self-check",
+        help="store, embedded training platform, one decision, translations (exit 0 or 1)",
+    )
     reader = sub.add_parser("reader", help="the ID card reader")
     reader_sub = reader.add_subparsers(dest="reader_command", required=True, metavar="ACTION")
     read = reader_sub.add_parser(
@@ -227,6 +231,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code if _print_json(obj) else EXIT_OUTPUT_FAILED
     if args.command == "reader":
         return _run_reader_command(args)
+    if args.command == "self-check":
+        from desk_app.selfcheck import run_checks
+        from desk_app.ui.i18n import translations_load
+
+        passed, report = run_checks(translations_load)
+        return (EXIT_OK if passed else EXIT_NO) if _print_json(report) else EXIT_OUTPUT_FAILED
     if args.command in _DESK_COMMANDS:
         logging_setup.configure()
         code, obj = _run_desk_command(args)

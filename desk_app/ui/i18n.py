@@ -78,9 +78,10 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         return []
     folder = translations_dir()
     qm = folder / f"desk_app_{language}.qm"
-    # A read-only install ships its .qm built: then use what is there.
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        compile_translations(folder)
+    # A bundle ships its .qm built (and has no lrelease); so may a read-only install.
+    if not getattr(sys, "frozen", False):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            compile_translations(folder)
     installed = []
     ours = QTranslator(app)
     if ours.load(str(qm)):
@@ -92,3 +93,12 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         app.installTranslator(qt)
         installed.append(qt)
     return installed
+
+
+def translations_load() -> bool:
+    """Whether the Simplified Chinese translation loads and translates (for self-check)."""
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance() or QCoreApplication(["desk-app-self-check"])
+    install_translators(app, DEFAULT_LANGUAGE)
+    return QCoreApplication.translate("MainWindow", "Deposit-free counter desk") == "免押金服务台"

@@ -204,3 +204,16 @@ def test_a_live_desk_whose_keyring_lost_its_keys_stops_without_touching_the_data
     assert body["error"] == "KeysLostError"
     assert "钥匙串" in body["message"]
     assert (tmp_path / "desk" / "desk.sqlite3").stat().st_size == before
+
+
+def test_self_check_passes_on_a_fresh_install(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "desk_app", "self-check"],
+        capture_output=True, text=True, encoding="utf-8", timeout=120,
+        env={**desk_env(tmp_path), "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is True
+    assert set(report["checks"]) == {"store", "platform", "decision", "translations"}
+    assert not (tmp_path / "keyring.json").exists()  # nothing left in the keyring
