@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -125,10 +126,14 @@ class MainWindow(QMainWindow):
         self.settings_screen = SettingsScreen(desk, self.tasks, self._current_operator,
                                               self.show_message)  # fmt: skip
         self.stack = QStackedWidget()
-        for screen in (
-            self.sign_in, self.counter, self.cases, self.sync_screen, self.settings_screen
-        ):  # fmt: skip
+        # The settings form is taller than a 1366x768 screen leaves: it scrolls.
+        settings_page = QScrollArea()
+        settings_page.setWidgetResizable(True)
+        settings_page.setWidget(self.settings_screen)
+        self._pages: dict[QWidget, QWidget] = {self.settings_screen: settings_page}
+        for screen in (self.sign_in, self.counter, self.cases, self.sync_screen):
             self.stack.addWidget(screen)
+        self.stack.addWidget(settings_page)
 
         self.nav_counter = QPushButton(self.tr("F2  Counter"))
         self.nav_cases = QPushButton(self.tr("F3  Open cases"))
@@ -315,7 +320,7 @@ class MainWindow(QMainWindow):
         """Switch screens (only the sign-in screen without an operator)."""
         if self.operator is None:
             screen = self.sign_in
-        self.stack.setCurrentWidget(screen)
+        self.stack.setCurrentWidget(self._pages.get(screen, screen))
         self.show_message("clear", "")
         if screen is self.sync_screen:
             self.sync_screen.refresh()
