@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desk_app import logging_setup
@@ -32,6 +33,7 @@ def create_application(argv: list[str], language: str) -> QApplication:
         app = QApplication(argv)
     app.setApplicationName("desk-app")
     app.setOrganizationName("deposit-free-desk")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "desk-app-256.png")))
     style = resources_dir() / "styles" / "desk.qss"
     app.setStyleSheet(style.read_text(encoding="utf-8"))
     # The translators are parented to the app, which keeps them alive.
