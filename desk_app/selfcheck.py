@@ -56,7 +56,16 @@ def run_checks(check_translations: Callable[[], bool]) -> tuple[bool, dict[str, 
         finally:
             desk.close()
     checks["translations"] = {"ok": check_translations()}
+    # Information, not a check: a headless build machine has no keyring at all.
+    report["keyring_backend"] = keyring_backend()
     report["seconds"] = round(time.monotonic() - started, 2)
     passed = all(c["ok"] for c in checks.values())
     report["ok"] = passed
     return passed, report
+
+
+def keyring_backend() -> str:
+    """The name of the keyring backend this install would use (for the report)."""
+    import keyring
+
+    return type(keyring.get_keyring()).__module__
