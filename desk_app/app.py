@@ -28,7 +28,7 @@ from desk_app.secrets import (
     SecretsUnavailableError,
     get_or_create_key,
 )
-from desk_app.services.context import DeskContext, china_now
+from desk_app.services.context import SYSTEM, DeskContext, china_now
 from desk_app.services.decisions import DecisionService, apply_registration
 from desk_app.services.items import ItemsService
 from desk_app.services.operators import OperatorService, Role
@@ -220,7 +220,7 @@ def open_desk(
     operators = OperatorService(ctx)
     if settings.training and not operators.any():
         for operator_id, name, role, pin in TRAINING_OPERATORS:
-            operators.add(operator_id, name, role, pin, by="system")
+            operators.add(operator_id, name, role, pin, by=SYSTEM)
     items = ItemsService(ctx, client, settings.items_served)
     decisions = DecisionService(ctx, client, items, sealer)
     outbox = Outbox(

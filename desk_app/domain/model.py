@@ -110,7 +110,3 @@ class Decision:
     def age(self, now: dt.datetime) -> dt.timedelta:
         """How old the decision is at ``now``."""
         return now - self.decided_at
-
-    def is_valid_at(self, now: dt.datetime) -> bool:
-        """Whether the decision may still be honoured at ``now``."""
-        return now < self.valid_until

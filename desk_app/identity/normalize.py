@@ -39,12 +39,10 @@ class NormalizedInput:
     Attributes:
         lines: the non-empty lines, upper-cased, separators removed.
         text: all lines run together; what a single-line validator reads.
-        raw_length: length of the input before normalisation.
     """
 
     lines: tuple[str, ...]
     text: str
-    raw_length: int
 
 
 def to_ascii_forms(text: str) -> str:
@@ -84,7 +82,7 @@ def normalize(text: str) -> NormalizedInput:
         )
         if cleaned:
             lines.append(cleaned)
-    return NormalizedInput(tuple(lines), "".join(lines), len(text))
+    return NormalizedInput(tuple(lines), "".join(lines))
 
 
 def is_ascii_digit(ch: str) -> bool:

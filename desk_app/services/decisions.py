@@ -38,11 +38,10 @@ from desk_app.errors import BadInputError
 from desk_app.identity import Document
 from desk_app.platform.client import PlatformClient
 from desk_app.platform.errors import PlatformBadAnswerError, PlatformUnreachableError
-from desk_app.services.context import DeskContext, epoch_ms
+from desk_app.services.context import SYSTEM, DeskContext, epoch_ms
 from desk_app.services.items import ItemsService
 from desk_app.sync.outbox import Kind, Sealer, enqueue
 
-COMMITMENT_CHANNELS = ("paper", "signature_pad", "app")
 # How long a decision made without the platform may be honoured before it is stale.
 OFFLINE_VALID_HOURS = 24
 
@@ -446,7 +445,7 @@ def apply_registration(
                     epoch_ms(ctx.now()),
                 ),
             )
-            ctx.audit(db, "system", "provisional_refused", local_id=local_id, subject=masked)
+            ctx.audit(db, SYSTEM, "provisional_refused", local_id=local_id, subject=masked)
     db.execute(
         "UPDATE decisions SET decision_id = ?, verification = ? WHERE local_id = ?",
         (answer.decision_id, verification, local_id),

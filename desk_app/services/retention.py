@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desk_app.services.context import DeskContext, epoch_ms
+from desk_app.services.context import SYSTEM, DeskContext, epoch_ms
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def purge(ctx: DeskContext, decision_days: int, settlement_days: int) -> Purged:
         )
         if stale or old_settlements:
             ctx.audit(
-                db, "system", "purge", decisions=stale + len(old_settlements),
+                db, SYSTEM, "purge", decisions=stale + len(old_settlements),
                 settlements=len(old_settlements),
             )  # fmt: skip
     return Purged(stale + len(old_settlements), len(old_settlements))

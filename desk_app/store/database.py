@@ -161,12 +161,6 @@ class Store:
         copy.close()
         return target
 
-    def integrity_problems(self) -> list[str]:
-        """``PRAGMA integrity_check`` findings; empty when the file is sound."""
-        with self.read() as db:
-            rows = db.execute("PRAGMA integrity_check").fetchall()
-        return [str(r[0]) for r in rows if r[0] != "ok"]
-
     def close(self) -> None:
         """Close every thread's connection."""
         with self._lock:
