@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from desk_app.domain.model import Decision, DecisionSource
+from desk_app.domain.model import Decision, DecisionSource, Item
 from desk_app.errors import BadInputError
 from desk_app.identity import Document
 from desk_app.platform.answers import RemoteCase
@@ -92,9 +92,8 @@ class SettlementService:
         self.items = items
         self.client = client
 
-    def default_due_date(self, item_code: str) -> dt.date:
-        """Today plus the item's repayment window."""
-        item = self.items.get(item_code)
+    def default_due_date(self, item: Item) -> dt.date:
+        """Today plus the item's repayment window (at least one day)."""
         return self.ctx.now().date() + dt.timedelta(days=max(item.repayment_days, 1))
 
     def settle(self, request: SettlementRequest) -> str:

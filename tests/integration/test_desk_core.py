@@ -335,7 +335,7 @@ def test_a_deferred_settlement_and_its_default_flip_the_next_decision(
     settlement_id = desk.settlements.settle(
         SettlementRequest(
             decision.local_id, SettlementStatus.DEFERRED, 58800, 0, 58800, 0, "none", "c",
-            due_date=desk.settlements.default_due_date("BZ-CR-02"),
+            due_date=desk.settlements.default_due_date(desk.items.get("BZ-CR-02")),
         )
     )  # fmt: skip
     desk.settlements.record_outcome(settlement_id, FinalOutcome.DEFAULTED, 0, "clerk-1")

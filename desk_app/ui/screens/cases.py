@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.app import Desk
-from desk_app.domain.model import Outcome
+from desk_app.domain.model import Item, Outcome
 from desk_app.domain.money import format_fen, parse_yuan
 from desk_app.errors import DeskError
 from desk_app.identity import PERSON_KINDS, Document, InvalidDocumentError, identify
@@ -74,6 +74,7 @@ class CasesScreen(QWidget):
         self._message = show_message
         self.document: Document | None = None
         self.cases: list[OpenCase] = []
+        self._items: dict[str, Item] = {}
         self.unsaved_question: QMessageBox | None = None
         self.default_question: QMessageBox | None = None
         self._confirmed_default = False
@@ -240,6 +241,8 @@ class CasesScreen(QWidget):
     def show_cases(self, cases: list[OpenCase], announce_empty: bool = True) -> None:
         """Fill the table (and say so when a search found nothing)."""
         self.cases = cases
+        # One read of the list per search, not one per row or per selection.
+        self._items = {item.code: item for item in self.desk.items.all()}
         self.table.setRowCount(len(cases))
         for row, case in enumerate(cases):
             decision = case.decision
@@ -255,7 +258,7 @@ class CasesScreen(QWidget):
                     state = self.tr("{amount} due {date}").format(
                         amount=format_fen(case.owed_fen), date=case.due_date
                     )
-            item = next((i for i in self.desk.items.all() if i.code == decision.item_code), None)
+            item = self._items.get(decision.item_code)
             name = decision.item_code
             if item is not None:
                 name = item.name.en if self._english else item.name.zh
@@ -290,12 +293,12 @@ class CasesScreen(QWidget):
             button.setEnabled(deferred)
         self._show_deposit(case)
         if case is not None and not deferred:
-            due = self.desk.ctx.now().date() + dt.timedelta(days=1)
-            item = next(
-                (i for i in self.desk.items.all() if i.code == case.decision.item_code), None
+            item = self._items.get(case.decision.item_code)
+            due = (
+                self.desk.settlements.default_due_date(item)
+                if item is not None
+                else self.desk.ctx.now().date() + dt.timedelta(days=1)
             )
-            if item is not None:
-                due = self.desk.ctx.now().date() + dt.timedelta(days=max(item.repayment_days, 1))
             self.due_date.setDate(QDate(due.year, due.month, due.day))
         self.due_date.setEnabled(self.due_later.isChecked())
 
@@ -441,7 +444,7 @@ class CasesScreen(QWidget):
         self._confirmed_default = False
         paid_fen = 0
         if outcome is not FinalOutcome.DEFAULTED:
-            paid_fen = self._owed(settlement_id)
+            paid_fen = case.owed_fen or 0
         self.tasks.run_task(
             lambda: self.desk.settlements.record_outcome(
                 settlement_id, outcome, paid_fen, operator.operator_id
@@ -454,14 +457,6 @@ class CasesScreen(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self._confirmed_default = True
             self.record_outcome(FinalOutcome.DEFAULTED)
-
-    def _owed(self, settlement_id: str) -> int:
-        with self.desk.store.read() as db:
-            row = db.execute(
-                "SELECT self_pay_fen - paid_fen FROM settlements WHERE settlement_id = ?",
-                (settlement_id,),
-            ).fetchone()
-        return int(row[0]) if row else 0
 
     def _failed(self, error: BaseException) -> None:
         self.save.setEnabled(True)
