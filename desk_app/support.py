@@ -46,7 +46,7 @@ def error_json(error: DeskError) -> tuple[int, dict[str, Any]]:
     return code, body
 
 
-def decision_json(decision: Decision, now: dt.datetime) -> dict[str, Any]:
+def decision_report(decision: Decision, now: dt.datetime) -> dict[str, Any]:
     """A decision as ``desk-app decide`` prints it."""
     out = dataclasses.asdict(decision)
     out["outcome"] = decision.outcome.value
@@ -116,7 +116,7 @@ def decide(
         emergency=emergency,
     )
     decision = desk.decisions.decide(request)
-    out = decision_json(decision, desk.ctx.now())
+    out = decision_report(decision, desk.ctx.now())
     out["subject"] = {"kind": document.kind.value, "masked": document.masked_number}
     return EXIT_OK, out
 
