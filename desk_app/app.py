@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from cryptography.fernet import Fernet
 
 from desk_app import settings as settings_module
+from desk_app.paper import PaperSources
 from desk_app.platform.client import PlatformClient, PlatformConfig, training_credentials
 from desk_app.secrets import (
     AUDIT_KEY,
@@ -28,10 +29,12 @@ from desk_app.secrets import (
     SecretsUnavailableError,
     get_or_create_key,
 )
+from desk_app.services import institution
 from desk_app.services.context import SYSTEM, DeskContext, china_now
 from desk_app.services.decisions import DecisionService, apply_registration
 from desk_app.services.items import ItemsService
 from desk_app.services.operators import OperatorService, Role
+from desk_app.services.reports import ReportService
 from desk_app.services.retention import purge
 from desk_app.services.settlements import DepositService, SettlementService
 from desk_app.settings import Settings
@@ -68,6 +71,8 @@ class Desk:
     outbox: Outbox
     operators: OperatorService
     deposits: DepositService
+    reports: ReportService
+    paper: PaperSources
     schema_version: int
     keyring_ephemeral: bool = False
     embedded_platform: EmbeddedPlatform | None = None
@@ -215,6 +220,9 @@ def open_desk(
         ),
         secrets,
     )
+    client.on_institution = lambda institution_id, name: institution.remember(
+        ctx, institution_id, name
+    )
     sealer = Sealer(outbox_key.encode())
     purge(ctx, settings.decision_retention_days, settings.settlement_retention_days)
     operators = OperatorService(ctx)
@@ -238,6 +246,8 @@ def open_desk(
         outbox=outbox,
         operators=operators,
         deposits=DepositService(ctx),
+        reports=ReportService(ctx, items),
+        paper=PaperSources(ctx, items),
         schema_version=version,
         keyring_ephemeral=ephemeral,
         embedded_platform=embedded,

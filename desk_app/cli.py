@@ -103,6 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     residents.add_argument("--level", choices=["AAA", "AA", "A", "B", "C", "D"])
 
+    report = sub.add_parser("report", help="reports")
+    report_sub = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")
+    monthly = report_sub.add_parser(
+        "monthly",
+        parents=[common],
+        help="a month's figures per item (JSON); export to CSV or PDF; submit to the platform",
+        description="Print the month's figures as JSON. --csv and --pdf write them to files "
+        "(CSV in UTF-8 with a BOM); --submit queues the report for the platform (the next "
+        "revision when the figures changed) and delivers it. Exit 0 done, 1 refused or bad "
+        "month, 3 a file or the store could not be written.",
+    )
+    monthly.add_argument("--month", required=True, help="the month, YYYY-MM")
+    monthly.add_argument("--csv", type=Path, metavar="FILE", help="write the figures as CSV")
+    monthly.add_argument("--pdf", type=Path, metavar="FILE", help="write the report as PDF")
+    monthly.add_argument("--submit", action="store_true", help="submit to the platform")
+
     sub.add_parser(
         "self-check",
         help="store, embedded training platform, one decision, translations (exit 0 or 1)",
@@ -185,7 +201,7 @@ def _run_reader_command(args: argparse.Namespace) -> int:
     return code if _print_json(obj) else EXIT_OUTPUT_FAILED
 
 
-_DESK_COMMANDS = frozenset({"status", "items", "decide", "sync", "audit", "training"})
+_DESK_COMMANDS = frozenset({"status", "items", "decide", "sync", "audit", "training", "report"})
 
 
 def _run_desk_command(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
@@ -209,6 +225,16 @@ def _run_desk_command(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
             return support.sync(desk)
         if args.command == "audit":
             return support.audit_verify(desk)
+        if args.command == "report":
+            write_pdf = None
+            if args.pdf is not None:
+                # Only a PDF needs Qt (its text layout and charts), loaded for it alone.
+                from desk_app.ui.report_cli import pdf_writer
+
+                write_pdf = pdf_writer(desk.settings.language)
+            return support.report_monthly(
+                desk, args.month, args.csv, args.submit, write_pdf, args.pdf
+            )
         return support.training_residents(desk, args.level)
     except DeskError as error:
         return support.error_json(error)

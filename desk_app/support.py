@@ -1,4 +1,4 @@
-"""Support commands behind ``desk-app``: status, items, decide, sync, audit, training.
+"""Support commands behind ``desk-app``: status, items, decide, sync, audit, training, report.
 
 Each returns ``(exit code, JSON object)``; the command line prints the object.
 Exit codes: 0 done, 1 the answer is no (invalid input, refused, chain broken),
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -22,6 +24,7 @@ from desk_app.platform.client import training_credentials
 from desk_app.platform.errors import PlatformError
 from desk_app.secrets import AUDIT_KEY, get_or_create_key
 from desk_app.services.decisions import DecisionRequest
+from desk_app.services.reports import MonthlyReport, write_csv
 from desk_app.store import audit
 from desk_app.sync import outbox
 
@@ -183,3 +186,44 @@ def training_residents(desk: Desk, level: str | None) -> tuple[int, dict[str, An
     )
     answer.raise_for_status()
     return EXIT_OK, {"residents": answer.json()}
+
+
+def report_monthly(
+    desk: Desk,
+    month: str,
+    csv_path: Path | None,
+    submit: bool,
+    write_pdf: Callable[[MonthlyReport, Path], None] | None = None,
+    pdf_path: Path | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """``desk-app report monthly``: the figures, the exports, and the submission.
+
+    With ``submit`` the report is queued (the next revision when its figures changed)
+    and one delivery round runs; ``submission.state`` says where it stands. A report the
+    platform refuses exits 1 with the platform's reason.
+    """
+    report = desk.reports.monthly(month)
+    out: dict[str, Any] = {"report": report.to_dict()}
+    if csv_path is not None:
+        write_csv(report, csv_path)
+        out["csv"] = str(csv_path)
+    if pdf_path is not None and write_pdf is not None:
+        write_pdf(report, pdf_path)
+        out["pdf"] = str(pdf_path)
+    if not submit:
+        return EXIT_OK, out
+    submission = desk.reports.submit(report, SUPPORT_OPERATOR)
+    synced = sync(desk)[1]
+    state = dict(desk.reports.submissions(report.month)).get(submission.revision, "pending")
+    out["submission"] = {
+        "month": submission.month,
+        "revision": submission.revision,
+        "queued": submission.queued,
+        "state": state,
+        "platform_reachable": synced["platform_reachable"],
+    }
+    refused = [e for e in synced["needs_attention"] if e["kind"] == outbox.Kind.REPORT.value]
+    if state == outbox.State.ATTENTION.value:
+        out["submission"]["problem"] = refused[-1] if refused else None
+        return EXIT_NO, out
+    return EXIT_OK, out

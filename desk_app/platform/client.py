@@ -13,14 +13,14 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from desk_app.domain.model import Decision
+from desk_app.domain.model import Decision, Text
 from desk_app.platform.answers import (
     Health,
     ItemList,
@@ -120,6 +120,9 @@ class PlatformClient:
         self._token_lock = threading.Lock()
         self._token: str | None = None
         self._token_expires_at = 0.0
+        # Told the institution's id and name with every new token (the desk keeps them
+        # for its printed documents).
+        self.on_institution: Callable[[str, Text], None] | None = None
 
     # -- the contract -----------------------------------------------------------------
 
@@ -213,6 +216,12 @@ class PlatformClient:
                     authenticated=False,
                 )
                 self._token = field(answer, "access_token", str)
+                if self.on_institution is not None:
+                    name = field(answer, "institution_name", dict)
+                    self.on_institution(
+                        field(answer, "institution_id", str),
+                        Text(str(name.get("zh", "")), str(name.get("en", ""))),
+                    )
                 self._token_expires_at = time.time() + field(answer, "expires_in", int)
                 self._secrets.set(TOKEN, f"{self._token} {self._token_expires_at:.0f}")
             return self._token

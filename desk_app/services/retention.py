@@ -1,11 +1,14 @@
 """Retention: what the desk keeps, and for how long.
 
-- Decisions without a settlement are kept ``decision_retention_days``; after that the
-  platform (which has every one of them, or the outbox would still hold it) is the
+- Decisions without a settlement are kept ``decision_retention_days``, and never before
+  the end of the month after they were made (the monthly report needs them); after that
+  the platform (which has every one of them, or the outbox would still hold it) is the
   record. A decision whose outbox entry is undelivered is never purged.
 - A settlement is kept until the platform confirmed it and its outcome is final, then
-  ``settlement_retention_days`` more; its decision, updates and deposit go with it.
-- Delivered outbox entries go with what they delivered. The audit trail is kept.
+  ``settlement_retention_days`` more (and, as decisions, through the month after); its
+  decision, updates and deposit go with it.
+- Delivered outbox entries go with what they delivered, except monthly reports' (a
+  report's revisions stay listed). The audit trail is kept.
 """
 
 from __future__ import annotations
@@ -27,8 +30,13 @@ class Purged:
 def purge(ctx: DeskContext, decision_days: int, settlement_days: int) -> Purged:
     """Remove what is past its retention; nothing undelivered, nothing open for a settlement."""
     now = ctx.now()
-    decisions_before = epoch_ms(now - dt.timedelta(days=decision_days))
-    settlements_before = epoch_ms(now - dt.timedelta(days=settlement_days))
+    # Last month's decisions stay until its report can be made (this whole month).
+    last_month = (now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+                  - dt.timedelta(days=1)).replace(day=1)  # fmt: skip
+    decisions_before = min(epoch_ms(now - dt.timedelta(days=decision_days)), epoch_ms(last_month))
+    settlements_before = min(
+        epoch_ms(now - dt.timedelta(days=settlement_days)), epoch_ms(last_month)
+    )
     undelivered = "SELECT ref FROM outbox WHERE state != 'delivered'"
     with ctx.store.write() as db:
         old_settlements = [
@@ -60,7 +68,7 @@ def purge(ctx: DeskContext, decision_days: int, settlement_days: int) -> Purged:
         db.execute(
             "DELETE FROM outbox WHERE state = 'delivered' AND delivered_ms < ? "
             "AND id NOT IN (SELECT depends_on FROM outbox WHERE depends_on IS NOT NULL "
-            "AND state != 'delivered')",
+            "AND state != 'delivered') AND id NOT IN (SELECT outbox_id FROM reports)",
             (min(decisions_before, settlements_before),),
         )
         if stale or old_settlements:

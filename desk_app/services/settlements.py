@@ -13,7 +13,8 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from desk_app.domain.model import Decision, DecisionSource, Item
+from desk_app.domain.model import Decision, DecisionSource, Item, Text
+from desk_app.domain.money import format_fen
 from desk_app.errors import BadInputError
 from desk_app.identity import Document
 from desk_app.platform.answers import RemoteCase
@@ -24,7 +25,20 @@ from desk_app.services.decisions import decision_from_json, insert_decision
 from desk_app.services.items import ItemsService
 from desk_app.sync.outbox import Kind, enqueue, pending_for
 
-METHODS = ("cash", "bank_card", "unionpay_qr", "wechat", "alipay", "transfer", "insurance", "none")
+# The operator recorded for a case taken over from another counter (decided there).
+TAKEN_OVER = "remote"
+# How a settlement was paid, with the names the window and the paper show.
+METHOD_NAMES = {
+    "cash": Text("现金", "cash"),
+    "bank_card": Text("银行卡", "bank card"),
+    "unionpay_qr": Text("银联二维码", "UnionPay QR"),
+    "wechat": Text("微信", "WeChat Pay"),
+    "alipay": Text("支付宝", "Alipay"),
+    "transfer": Text("转账", "transfer"),
+    "insurance": Text("医保", "insurance"),
+    "none": Text("未付", "not paid"),
+}
+METHODS = tuple(METHOD_NAMES)
 
 
 class SettlementStatus(StrEnum):
@@ -327,7 +341,7 @@ class SettlementService:
             taken_over = dataclasses.replace(
                 decision, local_id=decision.decision_id, source=DecisionSource.ONLINE
             )
-            insert_decision(db, self.ctx, taken_over, document, "remote", case.counter_id)
+            insert_decision(db, self.ctx, taken_over, document, TAKEN_OVER, case.counter_id)
         return decision.decision_id
 
     def _check_window(self, r: SettlementRequest, item_code: str, decided_at: str) -> None:
@@ -381,8 +395,9 @@ def _check_outcome(
     """The platform's rules for a payment outcome, checked before anything is recorded."""
     if paid_fen < 0 or paid_fen > owed:
         raise SettlementInputError(
-            f"还款金额须在 0 到欠款 {owed / 100:.2f} 元之间。",
-            f"The amount paid must be between 0 and what was owed ({owed / 100:.2f} yuan).",
+            f"还款金额须在 0 到欠款 {format_fen(owed, False)} 元之间。",
+            f"The amount paid must be between 0 and what was owed ({format_fen(owed, False)} "
+            "yuan).",
         )
     if outcome is FinalOutcome.DEFAULTED:
         if paid_fen >= owed:

@@ -149,6 +149,25 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_reports(db: sqlite_utils.Database) -> None:
+    """Monthly reports queued for the platform: one row per month and revision."""
+    db.executescript(
+        """
+        CREATE TABLE reports (
+            month TEXT NOT NULL,
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            fingerprint TEXT NOT NULL,
+            outbox_id TEXT NOT NULL REFERENCES outbox(id),
+            created_ms INTEGER NOT NULL,
+            PRIMARY KEY (month, revision)
+        );
+        CREATE INDEX deposits_collected ON deposits (collected_at_ms);
+        CREATE INDEX settlements_recorded ON settlements (recorded_at_ms);
+        """
+    )
+
+
 def latest_version() -> int:
     """How many migrations this build knows."""
     return len(migrations.pending(sqlite_utils.Database(memory=True)))

@@ -25,13 +25,17 @@ from desk_app.devices.card import CardRead
 from desk_app.devices.serial_reader import ReaderState, ReaderTimings
 from desk_app.domain.model import Decision, DecisionSource
 from desk_app.errors import DeskError
+from desk_app.paper import Layout, Paper, decision_slip, settlement_receipt
+from desk_app.paper.sources import SlipData
 from desk_app.platform.errors import PlatformError
 from desk_app.services.operators import Operator
 from desk_app.sync import outbox
 from desk_app.ui.errors import ErrorPresenter
+from desk_app.ui.printing import PaperDialog, both_layouts, show_paper
 from desk_app.ui.reader_worker import ReaderWorker
 from desk_app.ui.screens.cases import CasesScreen
 from desk_app.ui.screens.counter import CounterScreen
+from desk_app.ui.screens.report import ReportScreen
 from desk_app.ui.screens.settings import SettingsScreen
 from desk_app.ui.screens.sign_in import SignInScreen
 from desk_app.ui.screens.sync import SyncScreen, open_alerts
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self.language = language
         self.operator: Operator | None = None
+        self.paper_dialog: PaperDialog | None = None
         self._locked_operator: Operator | None = None
         self._sync_running = False
         self._alerts_seen = 0
@@ -125,24 +130,29 @@ class MainWindow(QMainWindow):
                                       self.sync_now)  # fmt: skip
         self.settings_screen = SettingsScreen(desk, self.tasks, self._current_operator,
                                               self.show_message)  # fmt: skip
+        self.report_screen = ReportScreen(desk, self.tasks, self._current_operator, language,
+                                          self.show_message)  # fmt: skip
         self.stack = QStackedWidget()
         # The settings form is taller than a 1366x768 screen leaves: it scrolls.
         settings_page = QScrollArea()
         settings_page.setWidgetResizable(True)
         settings_page.setWidget(self.settings_screen)
         self._pages: dict[QWidget, QWidget] = {self.settings_screen: settings_page}
-        for screen in (self.sign_in, self.counter, self.cases, self.sync_screen):
+        for screen in (self.sign_in, self.counter, self.cases, self.sync_screen,
+                       self.report_screen):  # fmt: skip
             self.stack.addWidget(screen)
         self.stack.addWidget(settings_page)
 
         self.nav_counter = QPushButton(self.tr("F2  Counter"))
         self.nav_cases = QPushButton(self.tr("F3  Open cases"))
         self.nav_sync = QPushButton(self.tr("F4  Sync and alerts"))
+        self.nav_report = QPushButton(self.tr("F11  Monthly report"))
         self.nav_settings = QPushButton(self.tr("F10  Settings"))
         self.nav_lock = QPushButton(self.tr("F12  Sign out"))
         nav = QHBoxLayout()
         for button in (
-            self.nav_counter, self.nav_cases, self.nav_sync, self.nav_settings, self.nav_lock
+            self.nav_counter, self.nav_cases, self.nav_sync, self.nav_report, self.nav_settings,
+            self.nav_lock,
         ):  # fmt: skip
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             nav.addWidget(button)
@@ -176,6 +186,7 @@ class MainWindow(QMainWindow):
         self.nav_counter.clicked.connect(lambda: self.show_screen(self.counter))
         self.nav_cases.clicked.connect(lambda: self.show_screen(self.cases))
         self.nav_sync.clicked.connect(lambda: self.show_screen(self.sync_screen))
+        self.nav_report.clicked.connect(self.open_report)
         self.nav_settings.clicked.connect(self.open_settings)
         self.nav_lock.clicked.connect(self.sign_out)
         for key, slot in (
@@ -183,6 +194,8 @@ class MainWindow(QMainWindow):
             (Qt.Key.Key_F3, lambda: self.show_screen(self.cases)),
             (Qt.Key.Key_F4, lambda: self.show_screen(self.sync_screen)),
             (Qt.Key.Key_F10, self.open_settings),
+            (Qt.Key.Key_F11, self.open_report),
+            (QKeySequence("Ctrl+Shift+P"), self.reprint_last),
             (Qt.Key.Key_F12, self.sign_out),
         ):
             QShortcut(QKeySequence(key), self, slot)
@@ -293,6 +306,47 @@ class MainWindow(QMainWindow):
         self.sign_in.reset(operator)
         self._update_who()
         self.show_screen(self.sign_in)
+
+    def open_report(self) -> None:
+        """F11: the monthly report of the month chosen (last month at first)."""
+        if self.operator is None:
+            return
+        self.show_screen(self.report_screen)
+        self.report_screen.load()
+
+    def reprint_last(self) -> None:
+        """Ctrl+Shift+P: the last slip or receipt of this counter again (offline too)."""
+        operator = self.operator
+        if operator is None:
+            return
+        language = "en" if self.language == "en" else "zh"
+
+        def papers() -> dict[Layout, Paper]:
+            data = self.desk.paper.last(operator.operator_id)
+            if isinstance(data, SlipData):
+                slip = data
+                return both_layouts(
+                    lambda layout: decision_slip(slip, layout, language), Layout.THERMAL_80
+                )
+            receipt = data
+            return both_layouts(
+                lambda layout: settlement_receipt(receipt, layout, language), Layout.THERMAL_80
+            )
+
+        self.tasks.run_task(papers, self.show_papers)
+
+    def show_papers(self, papers: dict[Layout, Paper]) -> None:
+        """Preview a document (every layout), to print it or save it as PDF."""
+        self.paper_dialog = show_paper(self, papers, self.desk.settings.printer, self.language)
+        # Back to where the clerk was: the next scan lands in the scan field again.
+        self.paper_dialog.finished.connect(lambda _: self._restore_focus())
+
+    def _restore_focus(self) -> None:
+        self.activateWindow()
+        screen = self.stack.currentWidget()
+        target = getattr(screen, "scan_field", None) or screen
+        if target is not None:
+            target.setFocus()
 
     def open_settings(self) -> None:
         """F10: the settings, for supervisors only."""

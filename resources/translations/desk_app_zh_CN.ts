@@ -4,317 +4,348 @@
 <context>
     <name>CasesScreen</name>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="82" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="75" />
         <source>Scan the ID to find the open cases</source>
         <translation>扫描证件，查找未结案件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="89" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="82" />
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="90" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="83" />
         <source>Decided</source>
         <translation>决定时间</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="91" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="84" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="92" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="85" />
         <source>Deposit</source>
         <translation>押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="93" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="86" />
         <source>Counter</source>
         <translation>柜台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="94" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="87" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="117" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="111" />
         <source>Settled now</source>
         <translation>当场结清</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="118" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="112" />
         <source>Due later</source>
         <translation>到期再付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="126" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="120" />
         <source>F5  Save settlement</source>
         <translation>F5  保存结算</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="128" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="122" />
+        <source>Ctrl+P  Print receipt</source>
+        <translation>Ctrl+P  打印回执</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="126" />
         <source>Paid on time</source>
         <translation>按时还款</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="129" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="127" />
         <source>Paid late</source>
         <translation>逾期还款</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="130" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="128" />
         <source>Defaulted</source>
         <translation>违约</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="132" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="130" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="134" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="132" />
         <source>Total (yuan)</source>
         <translation>总额（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="135" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="133" />
         <source>Insurance share (yuan)</source>
         <translation>医保支付（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="136" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="134" />
         <source>Self-pay</source>
         <translation>自付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="137" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="135" />
         <source>Paid now (yuan)</source>
         <translation>本次实付（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="138" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="136" />
         <source>Method</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="143" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="141" />
         <source>When</source>
         <translation>结算方式</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="145" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="144" />
         <source>A deferred amount ended</source>
         <translation>到期再付的结果</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="153" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="152" />
         <source>Deposit collected</source>
         <translation>押金已收取</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="154" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="153" />
         <source>Deposit refunded</source>
         <translation>押金已退还</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="155" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="154" />
         <source>Deposit still collected (supervised items)</source>
         <translation>仍收取的押金（加强监管事项）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="158" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="157" />
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="204" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="207" />
         <source>Unsaved settlement</source>
         <translation>结算尚未保存</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="205" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="208" />
         <source>A settlement is typed but not saved. Drop it and look up the new ID?</source>
         <translation>有一笔结算已填写但未保存。放弃它并查询新的证件吗？</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="247" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="252" />
         <source>waived</source>
         <translation>已免押</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="248" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="253" />
         <source>collected</source>
         <translation>已收押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="249" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="254" />
         <source>no deposit</source>
         <translation>无需押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="253" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="258" />
         <source>due later</source>
         <translation>到期再付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="431" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="423" />
+        <source>Settlement recorded; it goes to the platform. Ctrl+P prints the receipt.</source>
+        <translation>结算已保存，将发送到信用平台。按 Ctrl+P 打印回执。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="441" />
         <source>Record a default</source>
         <translation>登记违约</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="432" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="442" />
         <source>Record that this customer did not pay? The platform lowers their credit.</source>
         <translation>确认登记该客户未还款？信用平台将降低其信用。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="251" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="468" />
+        <source>There is no settlement to print yet.</source>
+        <translation>还没有可打印的结算。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/cases.py" line="256" />
         <source>open</source>
         <translation>未结</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="255" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="260" />
         <source>{amount} due {date}</source>
         <translation>{amount}，{date} 到期</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="276" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="281" />
         <source>No open cases for this person.</source>
         <translation>此人没有未结案件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="311" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="316" />
         <source>No deposit is collected for this case.</source>
         <translation>本案件不收取押金。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="314" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="319" />
         <source>Deposit to collect: {amount}</source>
         <translation>应收押金：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="318" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="323" />
         <source>Deposit collected: {amount}</source>
         <translation>已收押金：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="322" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="327" />
         <source>Deposit refunded: {amount}</source>
         <translation>已退押金：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="356" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="361" />
         <source>Deposit recorded.</source>
         <translation>押金已登记。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="377" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="382" />
         <source>Scan the ID and choose a case first.</source>
         <translation>请先扫描证件并选择案件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="380" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="385" />
         <source>Enter the total first.</source>
         <translation>请先填写总额。</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="414" />
-        <source>Settlement recorded; it goes to the platform.</source>
-        <translation>结算已保存，将发送至信用平台。</translation>
     </message>
 </context>
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="87" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="90" />
         <source>Scan the ID card or type the number</source>
         <translation>刷身份证或输入证件号码</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="96" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="99" />
         <source>standard deposit</source>
         <translation>标准押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="98" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="101" />
         <source>F6  Customer authorised the query and signed the commitment</source>
         <translation>F6  客户已授权查询并签署信用承诺书</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="101" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="104" />
         <source>F7  Emergency admission (treat first)</source>
         <translation>F7  急诊入院（先救治）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="103" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="106" />
         <source>F5  Decide</source>
         <translation>F5  查询决定</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="105" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="108" />
         <source>Esc  Next customer</source>
         <translation>Esc  下一位客户</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="110" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="109" />
+        <source>F9  Commitment letter</source>
+        <translation>F9  打印承诺书</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="111" />
+        <source>Ctrl+P  Decision slip</source>
+        <translation>Ctrl+P  打印决定单</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="117" />
         <source>1  Customer</source>
         <translation>1  客户</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="112" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="119" />
         <source>Scan or type the ID number, then Enter</source>
         <translation>刷证件或输入号码，按 Enter 确认</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="116" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="123" />
         <source>2  Item and commitment</source>
         <translation>2  事项与承诺</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="118" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="125" />
         <source>F8  Item</source>
         <translation>F8  事项</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="119" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="126" />
         <source>Deposit (yuan)</source>
         <translation>押金（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="127" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="138" />
         <source>3  Decision</source>
         <translation>3  决定</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="178" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="193" />
         <source>No management list yet: the desk must reach the platform once.</source>
         <translation>还没有事项清单：首次使用需要连接信用平台一次。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="284" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="301" />
         <source>The number is not valid: scan it again.</source>
         <translation>证件号码无效，请重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="286" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="303" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="398" />
         <source>Scan the customer's document first.</source>
         <translation>请先扫描客户证件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="290" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="307" />
         <source>This customer has a decision; Esc for the next customer.</source>
         <translation>该客户已有决定；按 Esc 接待下一位。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="294" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="311" />
         <source>Choose the item first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/counter.py" line="301" />
+        <location filename="../../desk_app/ui/screens/counter.py" line="318" />
         <source>The customer must authorise the query and sign the commitment first (F6).</source>
         <translation>请先让客户授权查询并签署信用承诺书（F6）。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="401" />
+        <source>Only a credit item has a commitment letter.</source>
+        <translation>只有信用类事项需要信用承诺书。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/counter.py" line="417" />
+        <source>There is no decision to print yet.</source>
+        <translation>还没有可打印的决定。</translation>
     </message>
 </context>
 <context>
@@ -515,135 +546,375 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="99" />
+        <location filename="../../desk_app/ui/i18n.py" line="104" />
+        <location filename="../../desk_app/ui/main_window.py" line="105" />
         <source>Deposit-free counter desk</source>
         <translation>免押金服务台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="111" />
+        <location filename="../../desk_app/ui/main_window.py" line="117" />
         <source>TRAINING MODE: synthetic residents, nothing reaches the city platform</source>
         <translation>培训模式：使用模拟居民数据，不连接城市信用平台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="117" />
+        <location filename="../../desk_app/ui/main_window.py" line="123" />
         <source>Training operators: clerk 1001 / PIN 1234, supervisor 9001 / PIN 9999</source>
         <translation>培训账号：柜员 1001 / PIN 1234，主管 9001 / PIN 9999</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="133" />
+        <location filename="../../desk_app/ui/main_window.py" line="146" />
         <source>F2  Counter</source>
         <translation>F2  柜台</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="134" />
+        <location filename="../../desk_app/ui/main_window.py" line="147" />
         <source>F3  Open cases</source>
         <translation>F3  未结案件</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="135" />
-        <location filename="../../desk_app/ui/main_window.py" line="374" />
+        <location filename="../../desk_app/ui/main_window.py" line="148" />
+        <location filename="../../desk_app/ui/main_window.py" line="424" />
         <source>F4  Sync and alerts</source>
         <translation>F4  同步与提醒</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="136" />
+        <location filename="../../desk_app/ui/main_window.py" line="149" />
+        <source>F11  Monthly report</source>
+        <translation>F11  月报</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="150" />
         <source>F10  Settings</source>
         <translation>F10  设置</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="137" />
+        <location filename="../../desk_app/ui/main_window.py" line="151" />
         <source>F12  Sign out</source>
         <translation>F12  退出登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="161" />
+        <location filename="../../desk_app/ui/main_window.py" line="176" />
         <source>Counter {counter}</source>
         <translation>柜台 {counter}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="167" />
+        <location filename="../../desk_app/ui/main_window.py" line="182" />
         <source>TRAINING</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="207" />
+        <location filename="../../desk_app/ui/main_window.py" line="225" />
         <source>Platform: checking…</source>
         <translation>平台：检查中…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="221" />
+        <location filename="../../desk_app/ui/main_window.py" line="239" />
         <source>Card reader: connecting…</source>
         <translation>读卡器：连接中…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="234" />
+        <location filename="../../desk_app/ui/main_window.py" line="252" />
         <source>Card reader: not connected</source>
         <translation>读卡器：未连接</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="235" />
+        <location filename="../../desk_app/ui/main_window.py" line="253" />
         <source>Card reader: ready</source>
         <translation>读卡器：就绪</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="236" />
+        <location filename="../../desk_app/ui/main_window.py" line="254" />
         <source>Card reader: card read</source>
         <translation>读卡器：已读卡</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="243" />
+        <location filename="../../desk_app/ui/main_window.py" line="261" />
         <source>Sign in first, then place the card again.</source>
         <translation>请先登录，再重新放卡。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="263" />
+        <location filename="../../desk_app/ui/main_window.py" line="281" />
         <source>Signed in: {name}</source>
         <translation>已登录：{name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="295" />
+        <location filename="../../desk_app/ui/main_window.py" line="345" />
         <source>Only a supervisor changes settings.</source>
         <translation>只有主管可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="302" />
+        <location filename="../../desk_app/ui/main_window.py" line="352" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="305" />
+        <location filename="../../desk_app/ui/main_window.py" line="355" />
         <source>Operator: {name} ({id})</source>
         <translation>操作员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="361" />
+        <location filename="../../desk_app/ui/main_window.py" line="411" />
         <source>{n} provisional waiver(s) refused by the platform: collect the deposit (F4 Sync and alerts).</source>
         <translation>有 {n} 笔临时免押被平台拒绝：请收取押金（F4 同步与提醒）。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="392" />
+        <location filename="../../desk_app/ui/main_window.py" line="442" />
         <source>● Online (last contact {time})</source>
         <translation>● 在线（最近联系 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="394" />
+        <location filename="../../desk_app/ui/main_window.py" line="444" />
         <source>○ OFFLINE (checked {time})</source>
         <translation>○ 离线（检查于 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="367" />
+        <location filename="../../desk_app/ui/main_window.py" line="417" />
         <source>Waiting to send: {pending}</source>
         <translation>待发送：{pending}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="369" />
+        <location filename="../../desk_app/ui/main_window.py" line="419" />
         <source>  Needs attention: {n}</source>
         <translation>  需处理：{n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="376" />
+        <location filename="../../desk_app/ui/main_window.py" line="426" />
         <source> ({n} alerts)</source>
         <translation>（{n} 条提醒）</translation>
+    </message>
+</context>
+<context>
+    <name>PaperDialog</name>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="186" />
+        <source>A4</source>
+        <translation>A4 纸</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="186" />
+        <source>80 mm receipt</source>
+        <translation>80 毫米小票</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="191" />
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="194" />
+        <source>Save as PDF…</source>
+        <translation>存为 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="195" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="199" />
+        <source>Paper</source>
+        <translation>纸张</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="239" />
+        <source>Sent to the printer.</source>
+        <translation>已发送到打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="243" />
+        <source>Save as PDF</source>
+        <translation>存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="245" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/printing.py" line="259" />
+        <source>Saved: {path}</source>
+        <translation>已保存：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportCharts</name>
+    <message>
+        <location filename="../../desk_app/ui/report_charts.py" line="44" />
+        <source>Amount waived per item (yuan)</source>
+        <translation>各事项免押金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/report_charts.py" line="50" />
+        <source>Waived</source>
+        <translation>免押</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/report_charts.py" line="79" />
+        <source>Settlement outcomes per day</source>
+        <translation>每日结算结果</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/report_charts.py" line="87" />
+        <source>On time</source>
+        <translation>按时结清</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/report_charts.py" line="88" />
+        <source>Late</source>
+        <translation>逾期结清</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/report_charts.py" line="89" />
+        <source>Defaulted</source>
+        <translation>违约</translation>
+    </message>
+</context>
+<context>
+    <name>ReportScreen</name>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="90" />
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="91" />
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="92" />
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="93" />
+        <source>Submit to the platform</source>
+        <translation>上报信用平台</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="102" />
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="103" />
+        <source>Waived</source>
+        <translation>免押</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="104" />
+        <source>Collected</source>
+        <translation>收押</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="105" />
+        <source>No deposit</source>
+        <translation>无需押金</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="106" />
+        <source>Amount waived</source>
+        <translation>免押金额</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="107" />
+        <source>On time</source>
+        <translation>按时结清</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="108" />
+        <source>Late</source>
+        <translation>逾期结清</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="109" />
+        <source>Defaulted</source>
+        <translation>违约</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="110" />
+        <source>Open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="111" />
+        <source>Provisional</source>
+        <translation>临时免押</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="112" />
+        <source>Refused</source>
+        <translation>被拒</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="113" />
+        <source>Deposits in</source>
+        <translation>监管押金收取</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="114" />
+        <source>Deposits out</source>
+        <translation>监管押金退还</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="130" />
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="157" />
+        <source>Only a supervisor submits the report.</source>
+        <translation>只有主管可以上报月报。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="175" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="199" />
+        <source>{month}: not submitted yet.</source>
+        <translation>{month}：尚未上报。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="202" />
+        <source>on its way</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="203" />
+        <source>received by the platform</source>
+        <translation>平台已接收</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="204" />
+        <source>needs attention (see Sync)</source>
+        <translation>需要处理（见同步页）</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="207" />
+        <source>revision {revision}: {state}</source>
+        <translation>第 {revision} 版：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="217" />
+        <source>Export the report</source>
+        <translation>导出月报</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="246" />
+        <source>Saved: {path}</source>
+        <translation>已保存：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="265" />
+        <source>Revision {revision} of {month} is on its way to the platform.</source>
+        <translation>{month} 第 {revision} 版月报正在发送到信用平台。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="272" />
+        <source>{month} was already submitted with these figures.</source>
+        <translation>{month} 已按这些数字上报过，无需重复上报。</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from desk_app.store.schema import latest_version
 from desk_app.training_platform.server import EmbeddedPlatform
 from tests.conftest import ROOT
 
@@ -49,7 +50,7 @@ def test_status_decide_sync_and_audit_from_the_command_line(
     assert code == 0
     assert status["mode"] == "training"
     assert status["platform_reachable"] is True
-    assert status["schema_version"] == 1
+    assert status["schema_version"] == latest_version()
     assert {"pending", "needs_attention", "last_successful_sync", "database"} <= status.keys()
 
     code, decision = run(

@@ -14,7 +14,8 @@ from sqlite_utils import Migrations
 from desk_app import settings
 from desk_app.app import open_desk
 from desk_app.secrets import AUDIT_KEY, SecretsUnavailableError, get_or_create_key
-from desk_app.services.retention import purge
+from desk_app.services.context import china_now
+from desk_app.services.retention import Purged, purge
 from desk_app.store import audit, schema
 from desk_app.store.database import Store
 from tests.integration.desk_fixtures import Clock, DeskFactory, ask, drain
@@ -106,23 +107,20 @@ def test_a_locked_keyring_stops_a_live_desk_with_a_clear_message(tmp_path: Path)
 
 def test_a_migration_copies_the_file_aside_first(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    assert schema.migrate(store) == schema.latest_version() == 1
+    first = Migrations("desk")
+    first(name="m001_initial")(schema.m001_initial)
+    assert schema.migrate(store, first) == 1  # a file made by the first release
     with store.write() as db:
         db.execute("INSERT INTO meta VALUES ('kept', 'yes')")
-    longer = Migrations("desk")
-    longer(name="m001_initial")(schema.m001_initial)
-
-    @longer()
-    def m002_test_column(db: sqlite_utils.Database) -> None:
-        db.execute("ALTER TABLE meta ADD COLUMN note TEXT")
-
-    assert schema.migrate(store, longer) == 2
-    copies = list(tmp_path.glob("desk.before-m002_test_column.*.sqlite3"))
+    assert schema.migrate(store) == schema.latest_version() == 2
+    copies = list(tmp_path.glob("desk.before-m002_reports.*.sqlite3"))
     assert len(copies) == 1
     old = sqlite_utils.Database(copies[0])
     assert old.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone()[0] == "yes"
-    assert "note" not in old["meta"].columns_dict
-    assert schema.migrate(store, longer) == 2  # nothing pending: no second copy
+    assert "reports" not in old.table_names()
+    with store.read() as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone()[0] == "yes"
+    assert schema.migrate(store) == 2  # nothing pending: no second copy
     assert len(list(tmp_path.glob("desk.before-*.sqlite3"))) == 1
     store.close()
 
@@ -137,6 +135,14 @@ def test_a_file_from_the_first_schema_opens_in_this_build(tmp_path: Path) -> Non
     store.close()
 
 
+def month_start(months_ahead: int) -> dt.datetime:
+    """Midnight on the first day of a month after this one (China time)."""
+    moment = china_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for _ in range(months_ahead):
+        moment = (moment + dt.timedelta(days=32)).replace(day=1)
+    return moment
+
+
 def test_retention_purges_old_confirmed_records_and_keeps_the_rest(
     make_desk: DeskFactory,
 ) -> None:
@@ -148,8 +154,11 @@ def test_retention_purges_old_confirmed_records_and_keeps_the_rest(
     open_case = ask(desk, AT_950, "BZ-CR-01")
     clock.offset = dt.timedelta(days=10)
     assert purge(desk.ctx, decision_days=30, settlement_days=30).decisions == 0
-    clock.offset = dt.timedelta(days=45)
-    result = purge(desk.ctx, decision_days=30, settlement_days=30)
+    # Past both retention periods, but in the month after: its report still needs them.
+    clock.offset = month_start(1) + dt.timedelta(days=2) - china_now()
+    assert purge(desk.ctx, decision_days=1, settlement_days=1) == Purged(0, 0)
+    clock.offset = month_start(2) + dt.timedelta(days=2) - china_now()
+    result = purge(desk.ctx, decision_days=1, settlement_days=1)
     assert result.settlements == 1
     with desk.store.read() as db:
         left = {r[0] for r in db.execute("SELECT local_id FROM decisions")}

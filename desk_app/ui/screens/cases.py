@@ -32,27 +32,19 @@ from desk_app.domain.model import Item, Outcome
 from desk_app.domain.money import format_fen, parse_yuan
 from desk_app.errors import DeskError
 from desk_app.identity import PERSON_KINDS, Document, InvalidDocumentError, identify
+from desk_app.paper import Layout, Paper, settlement_receipt
 from desk_app.services.operators import Operator
 from desk_app.services.settlements import (
+    METHOD_NAMES,
     METHODS,
     FinalOutcome,
     OpenCase,
     SettlementRequest,
     SettlementStatus,
 )
+from desk_app.ui.printing import both_layouts
 from desk_app.ui.tasks import TaskRunner
 from desk_app.ui.widgets.scan_field import ScanField
-
-_METHOD_NAMES = {
-    "cash": ("现金", "cash"),
-    "bank_card": ("银行卡", "bank card"),
-    "unionpay_qr": ("银联二维码", "UnionPay QR"),
-    "wechat": ("微信", "WeChat Pay"),
-    "alipay": ("支付宝", "Alipay"),
-    "transfer": ("转账", "transfer"),
-    "insurance": ("医保", "insurance"),
-    "none": ("未付", "not paid"),
-}
 
 
 class CasesScreen(QWidget):
@@ -114,7 +106,8 @@ class CasesScreen(QWidget):
         self.paid.setObjectName("paidField")
         self.method = QComboBox()
         for code in METHODS:
-            self.method.addItem(_METHOD_NAMES[code][1 if self._english else 0], code)
+            name = METHOD_NAMES[code]
+            self.method.addItem(name.en if self._english else name.zh, code)
         self.settled_now = QRadioButton(self.tr("Settled now"))
         self.due_later = QRadioButton(self.tr("Due later"))
         self.settled_now.setChecked(True)
@@ -126,6 +119,10 @@ class CasesScreen(QWidget):
         self.due_date.setDisplayFormat("yyyy-MM-dd")
         self.save = QPushButton(self.tr("F5  Save settlement"))
         self.save.setObjectName("saveSettlement")
+        self.receipt_button = QPushButton(self.tr("Ctrl+P  Print receipt"))
+        self.receipt_button.setObjectName("receiptButton")
+        self.receipt_button.setEnabled(False)
+        self.last_settlement: str | None = None
         self.paid_button = QPushButton(self.tr("Paid on time"))
         self.late_button = QPushButton(self.tr("Paid late"))
         self.default_button = QPushButton(self.tr("Defaulted"))
@@ -143,6 +140,7 @@ class CasesScreen(QWidget):
         when.addWidget(self.due_date)
         form.addRow(self.tr("When"), when)
         form.addRow(self.save)
+        form.addRow(self.receipt_button)
         outcome_box = QGroupBox(self.tr("A deferred amount ended"))
         outcome = QHBoxLayout(outcome_box)
         for button in (self.paid_button, self.late_button, self.default_button):
@@ -193,6 +191,10 @@ class CasesScreen(QWidget):
         save_key = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
         save_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save_key.activated.connect(self.save_settlement)
+        self.receipt_button.clicked.connect(self.print_receipt)
+        print_key = QShortcut(QKeySequence("Ctrl+P"), self)
+        print_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        print_key.activated.connect(self.print_receipt)
         self._selected()
 
     # -- finding cases ------------------------------------------------------------------
@@ -414,7 +416,12 @@ class CasesScreen(QWidget):
         self.tasks.run_task(settle, self._saved, self._failed)
 
     def _saved(self, settlement_id: str) -> None:
-        self._message("success", self.tr("Settlement recorded; it goes to the platform."))
+        self.last_settlement = settlement_id
+        self.receipt_button.setEnabled(True)
+        self._message(
+            "success",
+            self.tr("Settlement recorded; it goes to the platform. Ctrl+P prints the receipt."),
+        )
         self.total.clear()
         self.paid.clear()
         self.insurance.setText("0")
@@ -449,9 +456,31 @@ class CasesScreen(QWidget):
             lambda: self.desk.settlements.record_outcome(
                 settlement_id, outcome, paid_fen, operator.operator_id
             ),
-            self._saved,
+            lambda _: self._saved(settlement_id),
             self._failed,
         )
+
+    def print_receipt(self) -> None:
+        """Ctrl+P: the receipt of the settlement just recorded (or its outcome)."""
+        operator = self._operator()
+        settlement_id = self.last_settlement
+        if settlement_id is None or operator is None:
+            self._message("warning", self.tr("There is no settlement to print yet."))
+            return
+        language = "en" if self._english else "zh"
+
+        def papers() -> dict[Layout, Paper]:
+            data = self.desk.paper.receipt(settlement_id, operator.operator_id)
+            return both_layouts(
+                lambda layout: settlement_receipt(data, layout, language), Layout.THERMAL_80
+            )
+
+        def show(found: dict[Layout, Paper]) -> None:
+            handler = getattr(self.window(), "show_papers", None)
+            if handler is not None:
+                handler(found)
+
+        self.tasks.run_task(papers, show)
 
     def _default_answered(self, answer: int) -> None:
         if answer == QMessageBox.StandardButton.Yes:

@@ -33,8 +33,10 @@ from desk_app.domain.model import Decision, Item, ItemPath
 from desk_app.domain.money import format_fen, parse_yuan
 from desk_app.errors import DeskError
 from desk_app.identity import PERSON_KINDS, Document, InvalidDocumentError, identify
+from desk_app.paper import Layout, Paper, commitment_letter, decision_slip
 from desk_app.services.decisions import DecisionRequest
 from desk_app.services.operators import Operator
+from desk_app.ui.printing import both_layouts
 from desk_app.ui.tasks import TaskRunner
 from desk_app.ui.widgets.decision_card import DecisionCard
 from desk_app.ui.widgets.document_panel import DocumentPanel
@@ -80,6 +82,7 @@ class CounterScreen(QWidget):
         self._mrz = MrzLineAssembler()
         self._last_submit = 0.0
         self.document: Document | None = None
+        self.name: str | None = None  # from the card; a typed number has none
         self.decision: Decision | None = None
         self._items: list[Item] = []
 
@@ -103,7 +106,11 @@ class CounterScreen(QWidget):
         self.decide_button = QPushButton(self.tr("F5  Decide"))
         self.decide_button.setObjectName("decideButton")
         self.new_button = QPushButton(self.tr("Esc  Next customer"))
-        for button in (self.decide_button, self.new_button):
+        self.letter_button = QPushButton(self.tr("F9  Commitment letter"))
+        self.letter_button.setObjectName("letterButton")
+        self.slip_button = QPushButton(self.tr("Ctrl+P  Decision slip"))
+        self.slip_button.setObjectName("slipButton")
+        for button in (self.decide_button, self.new_button, self.letter_button, self.slip_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.card = DecisionCard(language, self)
 
@@ -123,6 +130,10 @@ class CounterScreen(QWidget):
         buttons.addWidget(self.decide_button)
         buttons.addWidget(self.new_button)
         what_layout.addRow(buttons)
+        paper = QHBoxLayout()
+        paper.addWidget(self.letter_button)
+        paper.addWidget(self.slip_button)
+        what_layout.addRow(paper)
 
         decision = QGroupBox(self.tr("3  Decision"))
         QVBoxLayout(decision).addWidget(self.card)
@@ -138,6 +149,8 @@ class CounterScreen(QWidget):
         self.scan_field.empty_enter.connect(self.on_enter)
         self.decide_button.clicked.connect(self.decide)
         self.new_button.clicked.connect(self.next_customer)
+        self.letter_button.clicked.connect(self.print_letter)
+        self.slip_button.clicked.connect(self.print_slip)
         self.item_box.currentIndexChanged.connect(self._item_changed)
         self.item_box.activated.connect(lambda _: self.scan_field.setFocus())
         for key, slot in (
@@ -147,6 +160,8 @@ class CounterScreen(QWidget):
             (Qt.Key.Key_F8, lambda: self._step_item(1)),
             (QKeySequence("Shift+F8"), lambda: self._step_item(-1)),
             (Qt.Key.Key_Escape, self.next_customer),
+            (Qt.Key.Key_F9, self.print_letter),
+            (QKeySequence("Ctrl+P"), self.print_slip),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -238,6 +253,7 @@ class CounterScreen(QWidget):
         self.card.clear()
         self.consent.setChecked(False)
         self.emergency.setChecked(False)
+        self.name = None
         try:
             self.document = identify(text, kinds=PERSON_KINDS, today=today)
         except InvalidDocumentError as error:
@@ -259,6 +275,7 @@ class CounterScreen(QWidget):
         self.consent.setChecked(False)
         self.emergency.setChecked(False)
         self.document = card.document
+        self.name = card.name
         self.document_panel.show_document(card.document, self.desk.ctx.now().date(), card.name)
         self.scan_field.setFocus()
 
@@ -357,6 +374,7 @@ class CounterScreen(QWidget):
         self._clear_message()
         self._mrz.reset()
         self.document = None
+        self.name = None
         self.decision = None
         self.scan_field.clear()
         self.amount_field.clear()
@@ -365,3 +383,50 @@ class CounterScreen(QWidget):
         self.document_panel.show_idle()
         self.card.clear()
         self.scan_field.setFocus()
+
+    # -- paper ----------------------------------------------------------------------------
+
+    def _paper_language(self) -> str:
+        return "en" if self._english else "zh"
+
+    def print_letter(self) -> None:
+        """F9: the credit commitment letter, before the decision or with it."""
+        operator = self._operator()
+        item = self.current_item()
+        document = self.document
+        if document is None or operator is None:
+            self._message("warning", self.tr("Scan the customer's document first."))
+            return
+        if item is None or item.path is not ItemPath.CREDIT:
+            self._message("warning", self.tr("Only a credit item has a commitment letter."))
+            return
+        name, language = self.name, self._paper_language()
+        decision = self.decision if self.decision and self.decision.item_code == item.code else None
+
+        def papers() -> dict[Layout, Paper]:
+            data = self.desk.paper.commitment(document, item, operator.operator_id, name, decision)
+            return both_layouts(lambda layout: commitment_letter(data, layout, language), Layout.A4)
+
+        self.tasks.run_task(papers, self._show_papers)
+
+    def print_slip(self) -> None:
+        """Ctrl+P: the decision slip of the decision on the card."""
+        operator = self._operator()
+        decision = self.decision
+        if decision is None or operator is None:
+            self._message("warning", self.tr("There is no decision to print yet."))
+            return
+        language = self._paper_language()
+
+        def papers() -> dict[Layout, Paper]:
+            data = self.desk.paper.slip(decision.local_id, operator.operator_id)
+            return both_layouts(
+                lambda layout: decision_slip(data, layout, language), Layout.THERMAL_80
+            )
+
+        self.tasks.run_task(papers, self._show_papers)
+
+    def _show_papers(self, papers: dict[Layout, Paper]) -> None:
+        show = getattr(self.window(), "show_papers", None)
+        if show is not None:
+            show(papers)
