@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--language",
         choices=["zh_CN", "en"],
         default=None,
-        help="language of the window (default: the settings', zh_CN: Simplified Chinese)",
+        help="language of the window and of a report's PDF (default: the settings', zh_CN)",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--platform-url", default=None, help=argparse.SUPPRESS)
@@ -231,7 +231,7 @@ def _run_desk_command(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
                 # Only a PDF needs Qt (its text layout and charts), loaded for it alone.
                 from desk_app.ui.report_cli import pdf_writer
 
-                write_pdf = pdf_writer(desk.settings.language)
+                write_pdf = pdf_writer(args.language or desk.settings.language)
             return support.report_monthly(
                 desk, args.month, args.csv, args.submit, write_pdf, args.pdf
             )

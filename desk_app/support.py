@@ -204,12 +204,21 @@ def report_monthly(
     """
     report = desk.reports.monthly(month)
     out: dict[str, Any] = {"report": report.to_dict()}
-    if csv_path is not None:
-        write_csv(report, csv_path)
-        out["csv"] = str(csv_path)
-    if pdf_path is not None and write_pdf is not None:
-        write_pdf(report, pdf_path)
-        out["pdf"] = str(pdf_path)
+    written: list[str] = []
+    try:
+        if csv_path is not None:
+            write_csv(report, csv_path)
+            out["csv"] = str(csv_path)
+            written.append(str(csv_path))
+        if pdf_path is not None and write_pdf is not None:
+            write_pdf(report, pdf_path)
+            out["pdf"] = str(pdf_path)
+            written.append(str(pdf_path))
+    except DeskError as error:
+        # Say what was written before the failure: the clerk need not export it again.
+        code, body = error_json(error)
+        body["written"] = written
+        return code, body
     if not submit:
         return EXIT_OK, out
     submission = desk.reports.submit(report, SUPPORT_OPERATOR)

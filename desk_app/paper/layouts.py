@@ -114,7 +114,8 @@ def _rule(layout: Layout) -> str:
 def _who(heading: Heading, w: _Words) -> list[tuple[str, str]]:
     operator = heading.operator_name or heading.operator_id
     if heading.operator_name:
-        operator = f"{heading.operator_name}（{heading.operator_id}）"
+        operator = w(f"{heading.operator_name}（{heading.operator_id}）",
+                     f"{heading.operator_name} ({heading.operator_id})")  # fmt: skip
     return [
         (w("窗口", "Counter"), escape(heading.counter_id)),
         (w("经办人", "Operator"), escape(operator)),
@@ -130,7 +131,7 @@ def commitment_letter(data: CommitmentData, layout: Layout, language: str = "zh"
     w = _Words(language)
     item = w.text(data.item_name)
     institution = w.text(data.heading.institution) or w("本机构", "this institution")
-    blank = "＿＿＿＿＿＿＿＿"
+    blank = w("＿＿＿＿＿＿＿＿", "________________")
     name = escape(data.name) if data.name else blank
     decision = (
         escape(data.decision_id)
@@ -216,7 +217,7 @@ def decision_slip(data: SlipData, layout: Layout, language: str = "zh") -> Paper
         + _rows(rows, layout)
         + reasons
         + _rule(layout)
-        + f"<p>{escape(w('打印时间', 'Printed'))}：{escape(_time(data.heading.printed_at))}</p>"
+        + f"<p>{escape(w('打印时间：', 'Printed: '))}{escape(_time(data.heading.printed_at))}</p>"
     )
     return Paper(title, _page(body), layout, f"decision-{data.case_id}")
 
@@ -261,7 +262,7 @@ def settlement_receipt(data: ReceiptData, layout: Layout, language: str = "zh") 
         + _reprint(data.reprint, w)
         + _rows(rows, layout)
         + _rule(layout)
-        + f"<p>{escape(w('打印时间', 'Printed'))}：{escape(_time(data.heading.printed_at))}</p>"
+        + f"<p>{escape(w('打印时间：', 'Printed: '))}{escape(_time(data.heading.printed_at))}</p>"
     )
     return Paper(title, _page(body), layout, f"receipt-{data.settlement_id}")
 
@@ -278,7 +279,9 @@ _REPORT_HEADERS = {
     "settlements_defaulted": Text("违约", "Default"),
     "settlements_open": Text("未结", "Open"),
     "provisional_granted": Text("临时", "Prov."),
+    "provisional_confirmed": Text("确认", "Confirmed"),
     "provisional_refused": Text("被拒", "Refused"),
+    "provisional_pending": Text("待核", "Pending"),
     "supervised_collected_fen": Text("监管收", "Sup. in"),
     "supervised_refunded_fen": Text("监管退", "Sup. out"),
 }
@@ -313,9 +316,11 @@ def monthly_report(
         style = ' style="font-weight:bold"' if not figures.item_code else ""
         lines.append(f"<tr{style}>{''.join(cells)}</tr>")
     title = w(f"{report.month} 免押月报", f"Deposit-free monthly report {report.month}")
+    institution = w.text(report.institution)
     body = (
         _title(title, Layout.A4)
-        + f'<p align="center">{escape(w("窗口", "Counter"))} {escape(report.counter_id)}</p>'
+        + f'<p align="center">{escape(institution)}　{escape(w("窗口", "Counter"))} '
+        + f"{escape(report.counter_id)}</p>"
         + '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
         + f'style="border-collapse:collapse; font-size:8pt"><tr>{head}</tr>{"".join(lines)}</table>'
         + "".join(f'<p align="center"><img src="{escape(c)}" width="640"/></p>' for c in charts)

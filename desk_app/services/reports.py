@@ -29,7 +29,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from desk_app.errors import BadInputError, DeskError, Fault
+from desk_app.domain.model import Text
+from desk_app.errors import BadInputError
+from desk_app.exports import export_file
+from desk_app.services import institution
 from desk_app.services.context import CHINA_TIME, DeskContext, epoch_ms
 from desk_app.services.items import ItemsService
 from desk_app.services.settlements import TAKEN_OVER
@@ -40,12 +43,6 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 class ReportInputError(BadInputError):
     """A month that cannot be reported."""
-
-
-class ExportError(DeskError):
-    """The export file could not be written."""
-
-    fault = Fault.ENVIRONMENT
 
 
 @dataclass(frozen=True)
@@ -105,6 +102,7 @@ class MonthlyReport:
     days: tuple[DayOutcomes, ...]
     item_names: dict[str, str] = field(default_factory=dict)
     item_names_en: dict[str, str] = field(default_factory=dict)
+    institution: Text = field(default_factory=lambda: Text("", ""))
 
     @property
     def totals(self) -> ItemFigures:
@@ -153,18 +151,23 @@ class Submission:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` as (year, month).
+    """``YYYY-MM`` as (year, month); the desk reports years 2000 to 2099.
 
     Raises:
         ReportInputError: anything else.
     """
     match = _MONTH.fullmatch(text.strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    if match is None or not 1 <= int(match.group(2)) <= 12:
         raise ReportInputError(
             f"月份应写成“年-月”，例如 2026-11，而不是“{text[:20]}”。",
             f"Write the month as YYYY-MM, e.g. 2026-11, not {text[:20]!r}.",
         )
-    return int(match.group(1)), int(match.group(2))
+    year = int(match.group(1))
+    if not 2000 <= year <= 2099:
+        raise ReportInputError(
+            f"年份 {year} 不在 2000 到 2099 之间。", f"The year {year} is not from 2000 to 2099."
+        )
+    return year, int(match.group(2))
 
 
 def month_bounds_ms(year: int, month: int) -> tuple[int, int]:
@@ -268,6 +271,7 @@ class ReportService:
                 add(item, "supervised_refunded_fen", refunded)
 
         known = self.items.all()
+        named = institution.known(self.ctx)
         order = {item.code: position for position, item in enumerate(known)}
         codes = sorted(rows, key=lambda code: (order.get(code, len(order)), code))
         return MonthlyReport(
@@ -277,6 +281,7 @@ class ReportService:
             days=tuple(DayOutcomes(day, **counts) for day, counts in sorted(days.items())),
             item_names={i.code: i.name.zh for i in known},
             item_names_en={i.code: i.name.en for i in known},
+            institution=named[1] if named else Text("", ""),
         )
 
     def submit(self, report: MonthlyReport, operator_id: str) -> Submission:
@@ -356,17 +361,21 @@ def _yuan(fen: int) -> str:
 
 
 def csv_rows(report: MonthlyReport) -> Iterable[list[str]]:
-    """The CSV's rows: a header (Chinese, then the code names), the items, the totals."""
-    yield [title for _, title in CSV_COLUMNS]
-    yield [name for name, _ in CSV_COLUMNS]
+    """The CSV's rows: two headers (Chinese; machine names), the items, the totals.
+
+    Every row starts with the month, so months exported one by one can be pasted into
+    one sheet. Amounts are yuan with two decimals (``_yuan`` in the machine names).
+    """
+    yield ["月份", *(title for _, title in CSV_COLUMNS)]
+    yield ["month", *(name.replace("_fen", "_yuan") for name, _ in CSV_COLUMNS)]
     for figures in (*report.items, report.totals):
-        row = []
+        row = [report.month]
         for name, _ in CSV_COLUMNS:
             if name == "item_code":
                 row.append(figures.item_code or "合计")
             elif name == "name":
                 row.append(report.item_names.get(figures.item_code, "") if figures.item_code
-                           else "合计 total")  # fmt: skip
+                           else "合计")  # fmt: skip
             elif name.endswith("_fen"):
                 row.append(_yuan(getattr(figures, name)))
             else:
@@ -377,20 +386,12 @@ def csv_rows(report: MonthlyReport) -> Iterable[list[str]]:
 def write_csv(report: MonthlyReport, path: Path) -> None:
     """Write the report as CSV in UTF-8 with a BOM, so Excel on a Chinese Windows opens it.
 
-    The file is written beside the target and moved into place, so a failed export never
-    leaves half a file under the name the clerk chose.
-
     Raises:
-        ExportError: the file could not be written.
+        ExportError: the file could not be written (nothing is left under its name).
     """
-    partial = path.with_name(path.name + ".partial")
-    try:
+
+    def produce(partial: Path) -> None:
         with partial.open("w", encoding="utf-8-sig", newline="") as out:
             csv.writer(out).writerows(csv_rows(report))
-        partial.replace(path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ExportError(
-            f"无法写入文件 {path.name}：{error.strerror or error}",
-            f"Cannot write {path.name}: {error.strerror or error}",
-        ) from error
+
+    export_file(path, produce)

@@ -436,6 +436,8 @@ class MainWindow(QMainWindow):
         self.nav_sync.setText(alerts)
         if self.stack.currentWidget() is self.sync_screen:
             self.sync_screen.refresh()
+        if self.stack.currentWidget() is self.report_screen:
+            self.report_screen.refresh_submissions()
 
     def _decision_shown(self, decision: Decision) -> None:
         """The decision says whether the platform answered: the status bar follows at once."""

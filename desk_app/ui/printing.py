@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.exports import ExportError, export_file
 from desk_app.paper import Layout, Paper
-from desk_app.services.reports import ExportError
 
 # Tried in order for every character: the usual Chinese UI fonts of Windows and Linux,
 # then fonts with CJK Extension B and later (rare surname characters).
@@ -134,8 +134,8 @@ def write_pdf(paper: Paper, path: Path, images: Mapping[str, QImage] | None = No
     Raises:
         ExportError: the file could not be written.
     """
-    partial = path.with_name(path.name + ".partial")
-    try:
+
+    def produce(partial: Path) -> None:
         # Qt reports an unwritable file only on stderr: find out first, with the reason.
         partial.open("wb").close()
         writer = QPdfWriter(str(partial))
@@ -144,15 +144,17 @@ def write_pdf(paper: Paper, path: Path, images: Mapping[str, QImage] | None = No
         writer.setResolution(300)
         render(paper, writer, images)
         del writer  # finishes the file
-        if partial.stat().st_size == 0:
-            raise OSError("no PDF was written")
-        os.replace(partial, path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ExportError(
-            f"无法写入文件 {path.name}：{error.strerror or error}",
-            f"Cannot write {path.name}: {error.strerror or error}",
-        ) from error
+
+    export_file(path, produce, _pdf_complete)
+
+
+def _pdf_complete(path: Path) -> bool:
+    """Whether the PDF was written to its end (Qt does not report a full disk)."""
+    with path.open("rb") as pdf:
+        pdf.seek(0, os.SEEK_END)
+        size = pdf.tell()
+        pdf.seek(max(size - 32, 0))
+        return size > 0 and b"%%EOF" in pdf.read()
 
 
 class PaperDialog(QDialog):

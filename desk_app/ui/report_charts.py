@@ -39,6 +39,35 @@ def _font(points: float) -> QFont:
     return font
 
 
+def _whole_yuan(fen: int) -> int:
+    """Fen to whole yuan, rounded half up (integers only)."""
+    return (fen + 50) // 100
+
+
+def nice_step(peak: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50... that splits 0..peak into at most 5 steps."""
+    power = 1
+    while True:
+        for step in (power, 2 * power, 5 * power):
+            if peak <= 5 * step:
+                return step
+        power *= 10
+
+
+def _whole_ticks(axis: QValueAxis, peak: int) -> None:
+    """Ticks at round whole numbers (1, 2 or 5 times a power of ten) from 0 past ``peak``.
+
+    Qt's own nice numbers can put ticks at fractions, which "%d" prints as ``0 0 1 1``.
+    """
+    step = nice_step(peak)
+    top = max(step * (peak // step + 1), step)
+    axis.setLabelFormat("%d")
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis.setTickAnchor(0)
+    axis.setTickInterval(step)
+    axis.setRange(0, top)
+
+
 def waived_chart(report: MonthlyReport, english: bool) -> QChart:
     """Amount waived per item, in yuan (horizontal bars: item names stay readable)."""
     chart = QChart()
@@ -52,7 +81,7 @@ def waived_chart(report: MonthlyReport, english: bool) -> QChart:
     bars.setColor(QColor(_COLOURS["waived"]))
     labels = []
     for figures in reversed(rows):  # top to bottom in the list's order
-        bars.append(figures.waived_fen // 100)
+        bars.append(_whole_yuan(figures.waived_fen))
         labels.append(names.get(figures.item_code, figures.item_code))
     series = QHorizontalBarSeries()
     series.append(bars)
@@ -65,8 +94,7 @@ def waived_chart(report: MonthlyReport, english: bool) -> QChart:
     series.attachAxis(items_axis)
     amounts = QValueAxis()
     amounts.setLabelFormat("%d")
-    amounts.setRange(0, max([f.waived_fen // 100 for f in rows] + [1]) * 1.15)
-    amounts.applyNiceNumbers()  # round ticks: 0, 1000, 2000... not 1437, 2875
+    _whole_ticks(amounts, max([_whole_yuan(f.waived_fen) for f in rows] + [0]))
     amounts.setLabelsFont(_font(8))
     chart.addAxis(amounts, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(amounts)
@@ -103,9 +131,7 @@ def outcomes_chart(report: MonthlyReport) -> QChart:
     series.attachAxis(day_axis)
     counts = QValueAxis()
     counts.setLabelFormat("%d")
-    peak = max([d.on_time + d.late + d.defaulted for d in report.days] + [1])
-    counts.setRange(0, peak + 1)
-    counts.setTickCount(min(peak + 2, 6))
+    _whole_ticks(counts, max([d.on_time + d.late + d.defaulted for d in report.days] + [0]))
     counts.setLabelsFont(_font(8))
     chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(counts)

@@ -59,177 +59,177 @@
         <translation>Ctrl+P  打印回执</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="126" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="127" />
         <source>Paid on time</source>
         <translation>按时还款</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="127" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="128" />
         <source>Paid late</source>
         <translation>逾期还款</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="128" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="129" />
         <source>Defaulted</source>
         <translation>违约</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="130" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="131" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="132" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="133" />
         <source>Total (yuan)</source>
         <translation>总额（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="133" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="134" />
         <source>Insurance share (yuan)</source>
         <translation>医保支付（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="134" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="135" />
         <source>Self-pay</source>
         <translation>自付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="135" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="136" />
         <source>Paid now (yuan)</source>
         <translation>本次实付（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="136" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="137" />
         <source>Method</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="141" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="142" />
         <source>When</source>
         <translation>结算方式</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="144" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="145" />
         <source>A deferred amount ended</source>
         <translation>到期再付的结果</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="152" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="153" />
         <source>Deposit collected</source>
         <translation>押金已收取</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="153" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="154" />
         <source>Deposit refunded</source>
         <translation>押金已退还</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="154" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="155" />
         <source>Deposit still collected (supervised items)</source>
         <translation>仍收取的押金（加强监管事项）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="157" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="158" />
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="207" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="208" />
         <source>Unsaved settlement</source>
         <translation>结算尚未保存</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="208" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="209" />
         <source>A settlement is typed but not saved. Drop it and look up the new ID?</source>
         <translation>有一笔结算已填写但未保存。放弃它并查询新的证件吗？</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="252" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="263" />
         <source>waived</source>
         <translation>已免押</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="253" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="264" />
         <source>collected</source>
         <translation>已收押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="254" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="265" />
         <source>no deposit</source>
         <translation>无需押金</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="258" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="269" />
         <source>due later</source>
         <translation>到期再付</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="423" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="434" />
         <source>Settlement recorded; it goes to the platform. Ctrl+P prints the receipt.</source>
         <translation>结算已保存，将发送到信用平台。按 Ctrl+P 打印回执。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="441" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="452" />
         <source>Record a default</source>
         <translation>登记违约</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="442" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="453" />
         <source>Record that this customer did not pay? The platform lowers their credit.</source>
         <translation>确认登记该客户未还款？信用平台将降低其信用。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="468" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="479" />
         <source>There is no settlement to print yet.</source>
         <translation>还没有可打印的结算。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="256" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="267" />
         <source>open</source>
         <translation>未结</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="260" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="271" />
         <source>{amount} due {date}</source>
         <translation>{amount}，{date} 到期</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="281" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="292" />
         <source>No open cases for this person.</source>
         <translation>此人没有未结案件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="316" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="327" />
         <source>No deposit is collected for this case.</source>
         <translation>本案件不收取押金。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="319" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="330" />
         <source>Deposit to collect: {amount}</source>
         <translation>应收押金：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="323" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="334" />
         <source>Deposit collected: {amount}</source>
         <translation>已收押金：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="327" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="338" />
         <source>Deposit refunded: {amount}</source>
         <translation>已退押金：{amount}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="361" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="372" />
         <source>Deposit recorded.</source>
         <translation>押金已登记。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="382" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="393" />
         <source>Scan the ID and choose a case first.</source>
         <translation>请先扫描证件并选择案件。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/cases.py" line="385" />
+        <location filename="../../desk_app/ui/screens/cases.py" line="396" />
         <source>Enter the total first.</source>
         <translation>请先填写总额。</translation>
     </message>
@@ -573,7 +573,7 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/main_window.py" line="148" />
-        <location filename="../../desk_app/ui/main_window.py" line="424" />
+        <location filename="../../desk_app/ui/main_window.py" line="433" />
         <source>F4  Sync and alerts</source>
         <translation>F4  同步与提醒</translation>
     </message>
@@ -638,47 +638,47 @@
         <translation>已登录：{name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="345" />
+        <location filename="../../desk_app/ui/main_window.py" line="354" />
         <source>Only a supervisor changes settings.</source>
         <translation>只有主管可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="352" />
+        <location filename="../../desk_app/ui/main_window.py" line="361" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="355" />
+        <location filename="../../desk_app/ui/main_window.py" line="364" />
         <source>Operator: {name} ({id})</source>
         <translation>操作员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="411" />
+        <location filename="../../desk_app/ui/main_window.py" line="420" />
         <source>{n} provisional waiver(s) refused by the platform: collect the deposit (F4 Sync and alerts).</source>
         <translation>有 {n} 笔临时免押被平台拒绝：请收取押金（F4 同步与提醒）。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="442" />
+        <location filename="../../desk_app/ui/main_window.py" line="453" />
         <source>● Online (last contact {time})</source>
         <translation>● 在线（最近联系 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="444" />
+        <location filename="../../desk_app/ui/main_window.py" line="455" />
         <source>○ OFFLINE (checked {time})</source>
         <translation>○ 离线（检查于 {time}）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="417" />
+        <location filename="../../desk_app/ui/main_window.py" line="426" />
         <source>Waiting to send: {pending}</source>
         <translation>待发送：{pending}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="419" />
+        <location filename="../../desk_app/ui/main_window.py" line="428" />
         <source>  Needs attention: {n}</source>
         <translation>  需处理：{n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="426" />
+        <location filename="../../desk_app/ui/main_window.py" line="435" />
         <source> ({n} alerts)</source>
         <translation>（{n} 条提醒）</translation>
     </message>
@@ -686,52 +686,52 @@
 <context>
     <name>PaperDialog</name>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="186" />
+        <location filename="../../desk_app/ui/printing.py" line="188" />
         <source>A4</source>
         <translation>A4 纸</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="186" />
+        <location filename="../../desk_app/ui/printing.py" line="188" />
         <source>80 mm receipt</source>
         <translation>80 毫米小票</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="191" />
+        <location filename="../../desk_app/ui/printing.py" line="193" />
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="194" />
+        <location filename="../../desk_app/ui/printing.py" line="196" />
         <source>Save as PDF…</source>
         <translation>存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="195" />
+        <location filename="../../desk_app/ui/printing.py" line="197" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="199" />
+        <location filename="../../desk_app/ui/printing.py" line="201" />
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="239" />
+        <location filename="../../desk_app/ui/printing.py" line="241" />
         <source>Sent to the printer.</source>
         <translation>已发送到打印机。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="243" />
+        <location filename="../../desk_app/ui/printing.py" line="245" />
         <source>Save as PDF</source>
         <translation>存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="245" />
+        <location filename="../../desk_app/ui/printing.py" line="247" />
         <source>PDF (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/printing.py" line="259" />
+        <location filename="../../desk_app/ui/printing.py" line="261" />
         <source>Saved: {path}</source>
         <translation>已保存：{path}</translation>
     </message>
@@ -739,32 +739,32 @@
 <context>
     <name>ReportCharts</name>
     <message>
-        <location filename="../../desk_app/ui/report_charts.py" line="44" />
+        <location filename="../../desk_app/ui/report_charts.py" line="74" />
         <source>Amount waived per item (yuan)</source>
         <translation>各事项免押金额（元）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/report_charts.py" line="50" />
+        <location filename="../../desk_app/ui/report_charts.py" line="80" />
         <source>Waived</source>
         <translation>免押</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/report_charts.py" line="79" />
+        <location filename="../../desk_app/ui/report_charts.py" line="108" />
         <source>Settlement outcomes per day</source>
         <translation>每日结算结果</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/report_charts.py" line="87" />
+        <location filename="../../desk_app/ui/report_charts.py" line="116" />
         <source>On time</source>
         <translation>按时结清</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/report_charts.py" line="88" />
+        <location filename="../../desk_app/ui/report_charts.py" line="117" />
         <source>Late</source>
         <translation>逾期结清</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/report_charts.py" line="89" />
+        <location filename="../../desk_app/ui/report_charts.py" line="118" />
         <source>Defaulted</source>
         <translation>违约</translation>
     </message>
@@ -862,57 +862,72 @@
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="157" />
+        <location filename="../../desk_app/ui/screens/report.py" line="158" />
         <source>Only a supervisor submits the report.</source>
         <translation>只有主管可以上报月报。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="175" />
+        <location filename="../../desk_app/ui/screens/report.py" line="160" />
+        <source>A month is reported once it is over.</source>
+        <translation>月份结束后才能上报。</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="183" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="199" />
+        <location filename="../../desk_app/ui/screens/report.py" line="207" />
         <source>{month}: not submitted yet.</source>
         <translation>{month}：尚未上报。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="202" />
+        <location filename="../../desk_app/ui/screens/report.py" line="210" />
         <source>on its way</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="203" />
+        <location filename="../../desk_app/ui/screens/report.py" line="211" />
         <source>received by the platform</source>
         <translation>平台已接收</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="204" />
+        <location filename="../../desk_app/ui/screens/report.py" line="212" />
         <source>needs attention (see Sync)</source>
         <translation>需要处理（见同步页）</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="207" />
+        <location filename="../../desk_app/ui/screens/report.py" line="214" />
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="215" />
         <source>revision {revision}: {state}</source>
         <translation>第 {revision} 版：{state}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="217" />
+        <location filename="../../desk_app/ui/screens/report.py" line="218" />
+        <source>{month}: {submissions}</source>
+        <translation>{month}：{submissions}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="237" />
         <source>Export the report</source>
         <translation>导出月报</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="246" />
+        <location filename="../../desk_app/ui/screens/report.py" line="266" />
         <source>Saved: {path}</source>
         <translation>已保存：{path}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="265" />
+        <location filename="../../desk_app/ui/screens/report.py" line="285" />
         <source>Revision {revision} of {month} is on its way to the platform.</source>
         <translation>{month} 第 {revision} 版月报正在发送到信用平台。</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/screens/report.py" line="272" />
+        <location filename="../../desk_app/ui/screens/report.py" line="292" />
         <source>{month} was already submitted with these figures.</source>
         <translation>{month} 已按这些数字上报过，无需重复上报。</translation>
     </message>

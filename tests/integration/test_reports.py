@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from desk_app.app import Desk
+from desk_app.exports import ExportError
 from desk_app.services.context import CHINA_TIME, china_now
 from desk_app.services.reports import (
     CSV_COLUMNS,
@@ -206,9 +207,15 @@ def test_a_month_not_over_or_malformed_is_refused(month: Month) -> None:
     with pytest.raises(ReportInputError) as refused:
         desk.reports.submit(current, "9001")
     assert "结束" in refused.value.message_zh
-    for bad in ("2026-13", "26-11", "2026/11", "", "2026-11-01", "x" * 10_000):
-        with pytest.raises(ReportInputError):
+    for bad in ("2026-13", "26-11", "2026/11", "", "2026-11-01", "x" * 10_000, "2026-00"):
+        with pytest.raises(ReportInputError) as refused:
             desk.reports.monthly(bad)
+        assert "YYYY-MM" in refused.value.message_en
+        assert len(refused.value.message_zh) < 80
+    for out_of_range in ("9999-12", "1969-12", "0000-01"):
+        with pytest.raises(ReportInputError) as refused:
+            desk.reports.monthly(out_of_range)
+        assert "2000 到 2099" in refused.value.message_zh
 
 
 def test_the_csv_opens_in_excel_with_the_right_columns(month: Month, tmp_path: Path) -> None:
@@ -218,27 +225,53 @@ def test_the_csv_opens_in_excel_with_the_right_columns(month: Month, tmp_path: P
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["事项代码", "事项名称", "免押决定数"]
-    assert rows[1] == [name for name, _ in CSV_COLUMNS]
-    by_code = {row[0]: dict(zip(rows[1], row, strict=True)) for row in rows[2:]}
+    assert rows[0][:4] == ["月份", "事项代码", "事项名称", "免押决定数"]
+    assert rows[1] == ["month", *(name.replace("_fen", "_yuan") for name, _ in CSV_COLUMNS)]
+    by_code = {row[1]: dict(zip(rows[1], row, strict=True)) for row in rows[2:]}
     cr = by_code["BZ-CR-01"]
+    assert cr["month"] == month.name
     assert cr["name"] == "信易医住院押金"
-    assert cr["waived_fen"] == "22000.00"
+    assert cr["waived_yuan"] == "22000.00"
     assert cr["decisions_waive"] == "6"
-    assert by_code["合计"]["supervised_refunded_fen"] == "500.00"
+    assert by_code["合计"]["supervised_refunded_yuan"] == "500.00"
     assert not list(tmp_path.glob("*.partial"))
 
 
-def test_a_csv_that_cannot_be_written_says_so_and_leaves_nothing(
-    month: Month, tmp_path: Path
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("missing-folder/report.csv", "文件夹不存在"),
+        ("a-folder", "这是一个文件夹"),
+        ("/dev/full", "这不是普通文件"),
+        ("/dev/null", "这不是普通文件"),
+    ],
+)
+def test_a_csv_that_cannot_be_written_says_why_and_leaves_nothing(
+    month: Month, tmp_path: Path, target: str, reason: str
 ) -> None:
-    from desk_app.services.reports import ExportError
-
+    (tmp_path / "a-folder").mkdir()
     report = month.desk.reports.monthly(month.name)
+    path = tmp_path / target
     with pytest.raises(ExportError) as failed:
-        write_csv(report, tmp_path / "no-such-folder" / "report.csv")
-    assert "report.csv" in failed.value.message_zh
+        write_csv(report, path)
+    assert reason in failed.value.message_zh
     assert not list(tmp_path.rglob("*.partial"))
+    assert Path("/dev/full").is_char_device()  # never replaced by a file
+
+
+def test_a_full_disk_is_said_and_the_earlier_file_is_kept(month: Month, tmp_path: Path) -> None:
+    """A file-size limit stands in for a full disk: the CSV is larger than it."""
+    report = month.desk.reports.monthly(month.name)
+    path = tmp_path / "report.csv"
+    path.write_text("the month before")
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.support.limited_export", "200", str(path)],
+        capture_output=True, text=True, timeout=60, env=desk_env(tmp_path),
+    )  # fmt: skip
+    assert "文件超过允许的大小" in done.stdout, done.stderr
+    assert path.read_text() == "the month before"  # the earlier export is untouched
+    assert not list(tmp_path.glob("*.partial"))
+    assert report.items
 
 
 def test_the_command_line_exports_and_submits(

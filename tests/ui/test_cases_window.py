@@ -128,3 +128,23 @@ def test_a_bad_amount_is_explained(qtbot: QtBot, make_window: WindowFactory) -> 
     window.cases.save.click()
     assert "两位小数" in window.message_bar.text()
     assert window.cases.table.rowCount() == 1
+
+
+def test_a_new_scan_clears_the_person_before_at_once(
+    qtbot: QtBot, make_window: WindowFactory, platform: EmbeddedPlatform
+) -> None:
+    """Nothing of the person before may be settled under the next person's name."""
+    window = make_window()
+    scan(qtbot, window, AT_1000)
+    assert decide(qtbot, window, "BZ-CR-01") == "waive"
+    find_cases(qtbot, window, AT_1000, rows=1)
+    cases = window.cases
+    platform.knobs.latency_ms = 500  # the next search takes a while
+    type_text(qtbot, cases.scan_field, "11010219840406970X")
+    qtbot.keyClick(cases.scan_field, Qt.Key.Key_Return)
+    assert "1101**********970X" in cases.who.text()
+    assert cases.table.rowCount() == 0
+    assert cases.selected_case() is None
+    assert not cases.save.isEnabled()
+    qtbot.waitUntil(lambda: "没有未结" in window.message_bar.text(), timeout=WAIT_MS)
+    assert cases.table.rowCount() == 0

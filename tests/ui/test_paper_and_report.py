@@ -25,6 +25,7 @@ from desk_app.paper.sources import CommitmentData, Heading
 from desk_app.training_platform.server import EmbeddedPlatform
 from desk_app.ui.main_window import MainWindow
 from desk_app.ui.printing import FONT_FAMILIES, PaperDialog, write_pdf
+from desk_app.ui.report_charts import nice_step
 from tests.ui.conftest import WAIT_MS, WindowFactory, scan, sign_in_as
 from tests.ui.test_cases_window import cell_text, find_cases
 from tests.ui.test_counter_window import AT_1000, decide
@@ -181,7 +182,7 @@ def test_a_pdf_that_cannot_be_written_is_a_clear_message(
     qtbot.keyClick(window.counter.scan_field, Qt.Key.Key_F9)
     dialog = opened_paper(qtbot, window)
     dialog.save_pdf(tmp_path / "missing-folder" / "letter.pdf")
-    assert "无法写入文件 letter.pdf" in dialog.status.text()
+    assert "missing-folder：文件夹不存在" in dialog.status.text()
     assert not list(tmp_path.rglob("*.partial"))
 
 
@@ -239,7 +240,7 @@ def test_the_report_screen_shows_exports_and_submits(
     screen.export_csv(tmp_path / "month.csv")
     qtbot.waitUntil(lambda: (tmp_path / "month.csv").exists(), timeout=WAIT_MS)
     rows = list(csv.reader(io.StringIO((tmp_path / "month.csv").read_text("utf-8-sig"))))
-    assert rows[2][:3] == ["BZ-CR-01", "信易医住院押金", "1"]
+    assert rows[2][:4] == [this_month, "BZ-CR-01", "信易医住院押金", "1"]
     screen.export_pdf(tmp_path / "month.pdf")
     text = pdf_text(tmp_path / "month.pdf")
     assert f"{this_month} 免押月报" in text
@@ -250,6 +251,32 @@ def test_the_report_screen_shows_exports_and_submits(
     window.open_report()
     screen.month_box.setCurrentIndex(screen.month_box.findData(this_month))
     screen.load()
-    qtbot.waitUntil(screen.submit_button.isEnabled, timeout=WAIT_MS)
-    screen.submit()
+    qtbot.waitUntil(screen.csv_button.isEnabled, timeout=WAIT_MS)
+    assert not screen.submit_button.isEnabled()
+    assert "结束后" in screen.submit_button.toolTip()
+    screen.submit()  # the service refuses it as well
     qtbot.waitUntil(lambda: "已经结束的月份" in window.message_bar.text(), timeout=WAIT_MS)
+    # Last month: submitted, and the line follows the sync round to "received".
+    screen.month_box.setCurrentIndex(1)
+    screen.load()
+    qtbot.waitUntil(screen.submit_button.isEnabled, timeout=WAIT_MS)
+    assert "尚未上报" in screen.state.text()
+    screen.submit()
+    qtbot.waitUntil(lambda: "第 1 版：平台已接收" in screen.state.text(), timeout=WAIT_MS)
+
+
+def test_english_paper_speaks_english(qtbot: QtBot, tmp_path: Path) -> None:
+    heading = Heading(Text("医院", "Hospital"), "C-1", "1001", "Clerk", dt.datetime(2026, 12, 3))
+    data = CommitmentData(heading, "3716**********5150", None, "BZ-CR-01",
+                          Text("信易医住院押金", "Credit admission"), 15, None)  # fmt: skip
+    path = tmp_path / "letter.pdf"
+    write_pdf(commitment_letter(data, Layout.A4, "en"), path)
+    text = pdf_text(path)
+    assert "Credit commitment letter" in text
+    assert "Clerk (1001)" in text
+    assert "（" not in text
+    assert "＿" not in text
+
+
+def test_chart_ticks_are_round_whole_numbers() -> None:
+    assert [nice_step(p) for p in (0, 5, 6, 11, 16_234, 100_000)] == [1, 1, 2, 5, 5_000, 20_000]

@@ -123,6 +123,7 @@ class CasesScreen(QWidget):
         self.receipt_button.setObjectName("receiptButton")
         self.receipt_button.setEnabled(False)
         self.last_settlement: str | None = None
+        self._lookup = 0  # numbers the searches: a late answer for an earlier one is dropped
         self.paid_button = QPushButton(self.tr("Paid on time"))
         self.late_button = QPushButton(self.tr("Paid late"))
         self.default_button = QPushButton(self.tr("Defaulted"))
@@ -235,10 +236,20 @@ class CasesScreen(QWidget):
             return
         self.document = document
         self.who.setText(document.masked_number)
+        # The person before's cases go at once: nothing of theirs may be settled under
+        # this person's name while the search runs.
+        self.show_cases([], announce_empty=False)
+        self._lookup += 1
+        lookup = self._lookup
         self.tasks.run_task(
             lambda: self.desk.settlements.open_cases(document, operator.operator_id),
-            self.show_cases,
+            lambda cases: self._found(cases, lookup, announce_empty=True),
         )
+
+    def _found(self, cases: list[OpenCase], lookup: int, announce_empty: bool) -> None:
+        """A search's answer, unless a newer search (another person) was started since."""
+        if lookup == self._lookup:
+            self.show_cases(cases, announce_empty)
 
     def show_cases(self, cases: list[OpenCase], announce_empty: bool = True) -> None:
         """Fill the table (and say so when a search found nothing)."""
@@ -498,7 +509,8 @@ class CasesScreen(QWidget):
         document = self.document
         if document is None or operator is None:
             return
+        lookup = self._lookup
         self.tasks.run_task(
             lambda: self.desk.settlements.open_cases(document, operator.operator_id),
-            lambda cases: self.show_cases(cases, announce_empty=False),
+            lambda cases: self._found(cases, lookup, announce_empty=False),
         )

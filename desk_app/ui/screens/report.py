@@ -152,9 +152,15 @@ class ReportScreen(QWidget):
         for button in (self.csv_button, self.pdf_button, self.submit_button):
             button.setEnabled(enabled)
         operator = self._operator()
+        month = str(self.month_box.currentData())
+        tip = ""
         if operator is None or not operator.is_supervisor:
+            tip = self.tr("Only a supervisor submits the report.")
+        elif month >= self.desk.ctx.now().strftime("%Y-%m"):
+            tip = self.tr("A month is reported once it is over.")
+        if tip:
             self.submit_button.setEnabled(False)
-            self.submit_button.setToolTip(self.tr("Only a supervisor submits the report."))
+        self.submit_button.setToolTip(tip)
 
     def load(self) -> None:
         """Compute the chosen month's figures (off the GUI thread) and show them."""
@@ -205,11 +211,23 @@ class ReportScreen(QWidget):
             "delivered": self.tr("received by the platform"),
             "attention": self.tr("needs attention (see Sync)"),
         }
-        text = "; ".join(
+        text = self.tr("; ").join(
             self.tr("revision {revision}: {state}").format(revision=r, state=states.get(s, s))
             for r, s in submissions
         )
-        self.state.setText(f"{month}: {text}")
+        self.state.setText(self.tr("{month}: {submissions}").format(month=month, submissions=text))
+
+    def refresh_submissions(self) -> None:
+        """Where the shown month's revisions stand now (after a sync round)."""
+        report = self.report
+        if report is None:
+            return
+        self.tasks.run_task(
+            lambda: self.desk.reports.submissions(report.month),
+            lambda found: (
+                self._show_submissions(report.month, found) if self.report is report else None
+            ),
+        )
 
     # -- export ---------------------------------------------------------------------------
 
