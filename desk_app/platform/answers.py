@@ -25,6 +25,15 @@ from desk_app.platform.errors import PlatformBadAnswerError
 
 T = TypeVar("T")
 
+# What the desk can keep: SQLite integers are signed 64-bit, and money stays within the
+# contract's bound (10^11 fen, as on requests). A number beyond these is a bad answer here,
+# not an OverflowError when the answer is stored or dated.
+_INT_LIMIT = 2**63
+MAX_FEN = 10**11
+# A repayment window or a validity longer than a century is no answer a desk can date.
+MAX_DAYS = 36_600
+MAX_HOURS = 24 * MAX_DAYS
+
 
 def field(obj: Mapping[str, Any], name: str, kind: type[T], *, optional: bool = False) -> T:
     """``obj[name]`` checked to be of ``kind`` (``bool`` is never an ``int`` here).
@@ -45,6 +54,8 @@ def field(obj: Mapping[str, Any], name: str, kind: type[T], *, optional: bool = 
         raise PlatformBadAnswerError(
             f"field {name!r} is {type(value).__name__}, not {kind.__name__}"
         )
+    if isinstance(value, int) and not -_INT_LIMIT <= value < _INT_LIMIT:
+        raise PlatformBadAnswerError(f"field {name!r} is out of range")
     return value
 
 
@@ -72,9 +83,16 @@ def _enum(obj: Mapping[str, Any], name: str, kind: type[Any]) -> Any:
 
 
 def _fen(obj: Mapping[str, Any], name: str) -> int:
+    return _count(obj, name, MAX_FEN)
+
+
+def _count(obj: Mapping[str, Any], name: str, maximum: int) -> int:
+    """A whole number from 0 to ``maximum`` (money in fen, days, hours)."""
     value = field(obj, name, int)
     if value < 0:
         raise PlatformBadAnswerError(f"field {name!r} is negative")
+    if value > maximum:
+        raise PlatformBadAnswerError(f"field {name!r} is out of range")
     return value
 
 
@@ -92,9 +110,9 @@ def read_item(obj: Any) -> Item:
         standard_deposit_fen=_fen(obj, "standard_deposit_fen"),
         offline_mode=_enum(policy, "mode", OfflineMode),
         offline_cap_fen=_fen(policy, "cap_fen"),
-        repayment_days=field(obj, "repayment_days", int),
+        repayment_days=_count(obj, "repayment_days", MAX_DAYS),
         emergency_path=field(obj, "emergency_path", bool),
-        decision_valid_hours=field(obj, "decision_valid_hours", int),
+        decision_valid_hours=_count(obj, "decision_valid_hours", MAX_HOURS),
         definition=field(obj, "definition", str, optional=True) or "",
         conditions=tuple(str(c) for c in conditions),
     )
@@ -109,8 +127,17 @@ class ItemList:
 
 
 def read_items(obj: Any, etag: str | None) -> ItemList:
-    """The answer of ``GET /v1/items``."""
-    return ItemList(tuple(read_item(i) for i in field(obj, "items", list)), etag)
+    """The answer of ``GET /v1/items``.
+
+    Raises:
+        PlatformBadAnswerError: a malformed item, or one code listed twice (the desk keeps
+            its list by code).
+    """
+    items = tuple(read_item(i) for i in field(obj, "items", list))
+    codes = [item.code for item in items]
+    if len(codes) != len(set(codes)):
+        raise PlatformBadAnswerError("an item code is listed twice")
+    return ItemList(items, etag)
 
 
 def read_decision(obj: Any, local_id: str) -> Decision:

@@ -9,7 +9,6 @@ always on; a city's own CA bundle can be configured.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -293,7 +292,9 @@ class PlatformClient:
                 raise _refusal(response)
             try:
                 return response.json(), response
-            except (ValueError, json.JSONDecodeError):
+            except (ValueError, RecursionError):
+                # RecursionError: JSON nested deeper than Python's stack (``[[[[...``) is
+                # no answer either, and must not escape as a bug.
                 raise PlatformBadAnswerError(f"{method} {path}: not JSON") from None
 
 
@@ -318,5 +319,5 @@ def _refusal(response: requests.Response) -> PlatformRefusedError | PlatformBadA
             str(message["en"]),
             list(problem.get("errors") or []),
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return PlatformBadAnswerError(f"HTTP {response.status_code} without a problem body")

@@ -40,7 +40,8 @@ from desk_app.platform.client import PlatformClient
 from desk_app.platform.errors import PlatformBadAnswerError, PlatformUnreachableError
 from desk_app.services.context import SYSTEM, DeskContext, epoch_ms
 from desk_app.services.items import ItemsService
-from desk_app.sync.outbox import Kind, Sealer, enqueue
+from desk_app.store.database import DAMAGED_VALUE_ERRORS, StoreRecordError
+from desk_app.sync.outbox import Kind, Sealer, enqueue, refuse_known_decision_id
 
 # How long a decision made without the platform may be honoured before it is stale.
 OFFLINE_VALID_HOURS = 24
@@ -99,14 +100,21 @@ def decision_json(decision: Decision) -> str:
 
 
 def decision_from_json(text: str) -> Decision:
-    """A decision back from the ``json`` column."""
-    raw: dict[str, Any] = json.loads(text)
-    raw["outcome"] = Outcome(raw["outcome"])
-    raw["source"] = DecisionSource(raw["source"])
-    raw["decided_at"] = dt.datetime.fromisoformat(raw["decided_at"])
-    raw["valid_until"] = dt.datetime.fromisoformat(raw["valid_until"])
-    raw["reasons"] = tuple(Reason(r["code"], Text(**r["text"])) for r in raw["reasons"])
-    return Decision(**raw)
+    """A decision back from the ``json`` column.
+
+    Raises:
+        StoreRecordError: the stored text is damaged (a bug report would not help).
+    """
+    try:
+        raw: dict[str, Any] = json.loads(text)
+        raw["outcome"] = Outcome(raw["outcome"])
+        raw["source"] = DecisionSource(raw["source"])
+        raw["decided_at"] = dt.datetime.fromisoformat(raw["decided_at"])
+        raw["valid_until"] = dt.datetime.fromisoformat(raw["valid_until"])
+        raw["reasons"] = tuple(Reason(r["code"], Text(**r["text"])) for r in raw["reasons"])
+        return Decision(**raw)
+    except DAMAGED_VALUE_ERRORS as exc:
+        raise StoreRecordError("decisions", f"{type(exc).__name__}: {exc}") from None
 
 
 class DecisionService:
@@ -151,6 +159,8 @@ class DecisionService:
             return decision
         try:
             decision = self.client.decide(body, attempts=2)
+            with self.ctx.store.read() as db:
+                refuse_known_decision_id(db, decision, local_id)
         except (PlatformUnreachableError, PlatformBadAnswerError):
             decision = self._offline(request, item, amount, local_id, emergency)
             self._record(request, decision, body)

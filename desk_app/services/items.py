@@ -11,6 +11,7 @@ from desk_app.errors import BadInputError
 from desk_app.platform.client import PlatformClient
 from desk_app.platform.errors import PlatformBadAnswerError, PlatformUnreachableError
 from desk_app.services.context import DeskContext
+from desk_app.store.database import DAMAGED_VALUE_ERRORS, StoreRecordError
 
 
 class UnknownItemError(BadInputError):
@@ -35,12 +36,16 @@ def _item_json(item: Item) -> str:
 
 
 def _item_from_json(text: str) -> Item:
-    raw: dict[str, Any] = json.loads(text)
-    raw["name"] = Text(**raw["name"])
-    raw["path"] = ItemPath(raw["path"])
-    raw["offline_mode"] = OfflineMode(raw["offline_mode"])
-    raw["conditions"] = tuple(raw["conditions"])
-    return Item(**raw)
+    """An item back from the cache; a damaged one is a typed error, not a bug report."""
+    try:
+        raw: dict[str, Any] = json.loads(text)
+        raw["name"] = Text(**raw["name"])
+        raw["path"] = ItemPath(raw["path"])
+        raw["offline_mode"] = OfflineMode(raw["offline_mode"])
+        raw["conditions"] = tuple(raw["conditions"])
+        return Item(**raw)
+    except DAMAGED_VALUE_ERRORS as exc:
+        raise StoreRecordError("items", f"{type(exc).__name__}: {exc}") from None
 
 
 class ItemsService:

@@ -7,7 +7,9 @@ leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -60,11 +62,79 @@ class StoreReadOnlyError(StoreError):
         )
 
 
+class StoreRecordError(StoreError):
+    """A record's stored text cannot be read back (the file checks out, a value does not).
+
+    Args:
+        table: where the record is.
+        detail: what could not be read, for the log.
+    """
+
+    def __init__(self, table: str, detail: str) -> None:
+        super().__init__(
+            f"本机数据库中有记录已损坏，无法读取（{table}）。请联系信息科恢复数据库；数据未被改写。",
+            f"A record in the local database is damaged and cannot be read ({table}). Call IT "
+            "to restore the database; nothing was overwritten.",
+        )
+        self.detail = detail
+
+
+# What reading a damaged stored value (JSON text, an enum, a date) raises.
+DAMAGED_VALUE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+
+
+class StoreDiskError(StoreError):
+    """The disk failed a read or a write (a bad disk, a quota, a network share gone)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"本机磁盘读写出错（{path}），本次操作未保存（之前的记录完好）。请联系信息科检查磁盘。",
+            f"The local disk failed to read or write ({path}); this was not saved (earlier "
+            "records are intact). Call IT to check the disk.",
+        )
+
+
+# A file this close to the process's file-size limit has no room for the next write.
+_ROOM_BYTES = 1 << 20
+
+
+def _no_room(path: Path) -> bool:
+    """Whether the disk is full, or the database's files reached the file-size limit.
+
+    SQLite reports ENOSPC as "database or disk is full" but every other failed write,
+    EFBIG from a file-size limit (``ulimit -f``, a FAT32 stick's 4 GB) included, as a
+    plain "disk I/O error": the clerk should still read "disk full" when that is what
+    happened.
+    """
+    try:
+        if shutil.disk_usage(path.parent).free < _ROOM_BYTES:
+            return True
+    except OSError:
+        return False
+    try:
+        import resource  # not on Windows
+    except ImportError:
+        return False
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit == resource.RLIM_INFINITY:
+        return False
+    for suffix in ("", "-wal", "-journal"):
+        try:
+            if Path(str(path) + suffix).stat().st_size + _ROOM_BYTES >= limit:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def classify(error: sqlite3.Error, path: Path) -> StoreError | None:
     """The typed error for an SQLite failure of the file, or None for our own bug."""
     text = str(error).lower()
-    if "disk is full" in text or ("disk i/o error" in text and "full" in text):
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if "disk is full" in text or name == "SQLITE_FULL":
         return StoreFullError()
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return StoreFullError() if _no_room(path) else StoreDiskError(path.parent)
     if "malformed" in text or "not a database" in text or "file is encrypted" in text:
         return StoreCorruptError(path, str(error))
     if "readonly" in text or "read-only" in text or "unable to open" in text:
@@ -130,7 +200,10 @@ class Store:
             db.conn.execute("COMMIT")
         except BaseException as exc:
             if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
+                # After a failed write SQLite may have rolled back already, or the disk
+                # fails this too; the error that matters is the first one.
+                with contextlib.suppress(sqlite3.Error):
+                    db.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
                 typed = classify(exc, self.path)
                 if typed is not None:

@@ -163,6 +163,24 @@ class _Result(StrEnum):
     ATTENTION = "attention"
 
 
+def refuse_known_decision_id(db: sqlite_utils.Database, answer: Decision, local_id: str) -> None:
+    """An answer naming a decision id this desk holds for another case cannot be kept.
+
+    The platform gives every case its own id; an answer that repeats another case's id
+    (a replaying proxy, a platform bug) would break the store's one-case-per-id rule. The
+    rule holds for a decision made online and for a registration delivered from here.
+
+    Raises:
+        PlatformBadAnswerError: the id belongs to another case here.
+    """
+    row = db.execute(
+        "SELECT 1 FROM decisions WHERE decision_id = ? AND local_id != ?",
+        (answer.decision_id, local_id),
+    ).fetchone()
+    if row is not None:
+        raise PlatformBadAnswerError("the answer repeats the decision id of another case")
+
+
 class Outbox:
     """Delivers the outbox to the platform.
 
@@ -279,6 +297,8 @@ class Outbox:
     def _send(self, kind: Kind, ref: str, body: dict[str, Any]) -> dict[str, Any]:
         if kind is Kind.DECISION:
             decision = self.client.decide(body, attempts=1)
+            with self.ctx.store.read() as db:
+                refuse_known_decision_id(db, decision, ref)
             return {"decision_id": decision.decision_id, "_decision": decision}
         if kind is Kind.SETTLEMENT:
             with self.ctx.store.read() as db:
