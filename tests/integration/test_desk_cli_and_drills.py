@@ -1,11 +1,9 @@
-"""The support commands as support staff run them, and a desk killed while delivering."""
+"""The support commands as support staff run them (the kill -9 drill: test_fault_drills.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import random
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -125,47 +123,6 @@ def test_the_default_platform_is_the_embedded_training_one_and_keeps_its_state(
     assert (tmp_path / "desk" / "training-platform").is_dir()
     code, status = run(tmp_path, "status", *common)
     assert status["platform_url"].startswith("http://127.0.0.1:")
-
-
-def test_a_desk_killed_while_delivering_loses_nothing_and_duplicates_nothing(
-    tmp_path: Path, platform: EmbeddedPlatform
-) -> None:
-    data = tmp_path / "desk"
-    rng = random.Random(20261203)
-    for _ in range(6):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.drill", str(data), platform.url],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=desk_env(tmp_path),
-        )
-        assert process.stdout is not None
-        for _ in range(rng.randint(1, 40)):
-            if not process.stdout.readline():
-                break
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=30)
-        assert process.returncode == -signal.SIGKILL
-    code, synced = run(tmp_path, "sync", "--data-dir", str(data), "--platform-url", platform.url)
-    assert code == 0
-    assert synced["needs_attention"] == []
-    assert synced["kept"] == 0
-    with sqlite3.connect(data / "desk.sqlite3") as db:
-        local = {r[0] for r in db.execute("SELECT settlement_id FROM settlements")}
-        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
-    db.close()
-    assert local
-    assert integrity == "ok"
-    remote = [
-        r["settlement_id"]
-        for r in platform.app.state.service.db.read_all("SELECT settlement_id FROM settlements")
-    ]
-    assert set(remote) >= local
-    assert len(remote) == len(set(remote))
-    code, verdict = run(tmp_path, "audit", "verify", "--data-dir", str(data),
-                        "--platform-url", platform.url)  # fmt: skip
-    assert verdict["intact"] is True
 
 
 def test_training_without_a_keyring_starts_fresh_and_keeps_the_old_data_aside(
