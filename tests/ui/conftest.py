@@ -47,13 +47,14 @@ def make_window(
         language: str = "zh_CN",
         idle_minutes: float = 10,
         sign_in: bool = True,
+        platform_url: str | None = None,
     ) -> MainWindow:
         folder = tmp_path / name
         current = settings.load(folder)
         current.training_institution = institution
         current.counter_id = name.upper()
         settings.save(folder, current)
-        desk = open_desk(folder, platform.url)
+        desk = open_desk(folder, platform_url or platform.url)
         desk.client.config = dataclasses.replace(
             desk.client.config, read_timeout_s=2.0, backoff_s=0.05
         )

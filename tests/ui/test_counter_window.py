@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -209,6 +210,25 @@ def test_idle_time_locks_the_window(qtbot: QtBot, make_window: WindowFactory) ->
     assert window.sign_in.operator_field.text() == "1001"
     sign_in_as(qtbot, window, "1001", "1234")
     assert window.stack.currentWidget() is window.counter
+
+
+def test_keys_and_clicks_at_the_window_keep_it_unlocked(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Input through the window system (as a keyboard and a mouse deliver it) restarts the
+    idle timer; events inside the window (paints, timers) do not."""
+    window = make_window()
+    timer = window.idle_timer
+    handle = window.windowHandle()
+    assert handle is not None
+    timer.stop()
+    window.repaint()
+    assert not timer.isActive()
+    QTest.keyClick(handle, Qt.Key.Key_A)
+    assert timer.isActive()
+    timer.stop()
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, pos=window.rect().center())
+    assert timer.isActive()
 
 
 def test_a_bug_opens_a_crash_dialog_with_a_copyable_report(
