@@ -68,6 +68,9 @@ CREATE TABLE IF NOT EXISTS decisions (
     UNIQUE (institution_id, request_id)
 );
 CREATE INDEX IF NOT EXISTS decisions_subject ON decisions (institution_id, subject_key);
+-- Overdue settlements count city-wide: every credit decision looks a person up across
+-- institutions (without this index, a scan of every decision held).
+CREATE INDEX IF NOT EXISTS decisions_by_subject ON decisions (subject_key);
 CREATE TABLE IF NOT EXISTS settlements (
     settlement_id TEXT PRIMARY KEY,
     decision_id TEXT NOT NULL UNIQUE REFERENCES decisions(decision_id),
