@@ -116,6 +116,8 @@ class PlatformClient:
         self.config = config
         self._secrets = secrets
         self._local = threading.local()
+        self._sessions_lock = threading.Lock()
+        self.sessions_opened = 0  # one per thread that called the platform (diagnostics)
         self._token_lock = threading.Lock()
         self._token: str | None = None
         self._token_expires_at = 0.0
@@ -188,6 +190,8 @@ class PlatformClient:
             session.verify = str(self.config.ca_bundle) if self.config.ca_bundle else True
             session.trust_env = False  # no proxy from the environment for the platform
             self._local.session = session
+            with self._sessions_lock:
+                self.sessions_opened += 1
         return session
 
     def _credentials(self) -> tuple[str, str]:

@@ -183,6 +183,12 @@ class Store:
                 self._all.append(conn)
         return db
 
+    @property
+    def open_connections(self) -> int:
+        """How many connections are open: one per thread that has used the store."""
+        with self._lock:
+            return len(self._all)
+
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
         """A write transaction, ``BEGIN IMMEDIATE``: all of it commits, or none of it.

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from desk_app.training_platform.server import EmbeddedPlatform
 from desk_app.ui.i18n import install_translators
 from desk_app.ui.main_window import MainWindow
+from desk_app.ui.tasks import WORKERS
 from tests.ui.conftest import WAIT_MS, WindowFactory, scan, sign_in_as, type_text
 
 AT_1000 = "371602198601115150"
@@ -210,6 +211,25 @@ def test_idle_time_locks_the_window(qtbot: QtBot, make_window: WindowFactory) ->
     assert window.sign_in.operator_field.text() == "1001"
     sign_in_as(qtbot, window, "1001", "1234")
     assert window.stack.currentWidget() is window.counter
+
+
+def test_a_day_of_background_work_keeps_one_connection_and_one_session_per_worker(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    """Found by the bench: Qt's pool threads entered Python afresh for every task, so the
+    store opened a database connection (never closed) and the client an HTTP session (a
+    new TCP, and TLS, handshake) for every decision."""
+    window = make_window()
+    desk = window.desk
+    for _ in range(3 * WORKERS):
+        window.counter.next_customer()
+        scan(qtbot, window, AT_1000)
+        assert decide(qtbot, window, "BZ-CR-01") == "waive"
+        window.sync_now()
+        qtbot.waitUntil(lambda: window.tasks.running == 0, timeout=WAIT_MS)
+    # The GUI thread's (status bar counts) and one per worker at most.
+    assert desk.store.open_connections <= WORKERS + 1
+    assert desk.client.sessions_opened <= WORKERS
 
 
 def test_keys_and_clicks_at_the_window_keep_it_unlocked(
