@@ -123,6 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
         "self-check",
         help="store, embedded training platform, one decision, translations (exit 0 or 1)",
     )
+    bench = sub.add_parser(
+        "bench",
+        help="measure the desk beside baselines (one line per figure; exit 0 when it ran)",
+        description="Measure scan to decision, offline decision, cold start, outbox drain, "
+        "memory and bundle size, each beside a baseline of the same run, on a temporary "
+        "folder with keys in memory (the desk's own data and keyring are never touched). "
+        "Exit 0 when it ran, goals met or not; 3 when it could not measure.",
+    )
+    bench.add_argument("--quick", action="store_true", help="small counts: under a minute")
+    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--child", help=argparse.SUPPRESS)
     reader = sub.add_parser("reader", help="the ID card reader")
     reader_sub = reader.add_subparsers(dest="reader_command", required=True, metavar="ACTION")
     read = reader_sub.add_parser(
@@ -257,6 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code if _print_json(obj) else EXIT_OUTPUT_FAILED
     if args.command == "reader":
         return _run_reader_command(args)
+    if args.command == "bench":
+        # Qt is loaded only by the figures that drive a window.
+        from desk_app.ui.bench import run_bench_command
+
+        return run_bench_command(args.quick, args.json, args.child)
     if args.command == "self-check":
         from desk_app.selfcheck import run_checks
         from desk_app.ui.i18n import translations_load
