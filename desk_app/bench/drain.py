@@ -17,6 +17,7 @@ list, as it does once the registration is delivered.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 import uuid
 from collections.abc import Callable
@@ -76,6 +77,7 @@ def _settlement(settlement_id: str, counter_id: str) -> dict[str, Any]:
         "settlement_id": settlement_id,
         "status": SettlementStatus.SETTLED.value,
         "due_date": None,
+        "settled_on": dt.date.today().isoformat(),
         "total_fen": TOTAL_FEN,
         "insurance_fen": INSURANCE_FEN,
         "self_pay_fen": TOTAL_FEN - INSURANCE_FEN,

@@ -160,6 +160,8 @@ class SettlementService:
                 "settlement_id": settlement_id,
                 "status": request.status.value,
                 "due_date": None if request.due_date is None else request.due_date.isoformat(),
+                # The day the window is judged by, however late the platform gets it.
+                "settled_on": now.date().isoformat(),
                 "total_fen": request.total_fen,
                 "insurance_fen": request.insurance_fen,
                 "self_pay_fen": request.self_pay_fen,

@@ -171,6 +171,9 @@ class SettlementRequest(_Strict):
     decision_id: uuid.UUID
     status: Literal["settled", "deferred"]
     due_date: dt.date | None = None
+    # The desk's date when the clerk recorded it: a settlement recorded offline and
+    # delivered days later is judged by that day, not the day it arrives.
+    settled_on: dt.date | None = None
     total_fen: Fen
     insurance_fen: Fen
     self_pay_fen: Fen
@@ -199,6 +202,7 @@ class Settlement(BaseModel):
     item_code: str
     status: Literal["settled", "deferred"]
     due_date: dt.date | None
+    settled_on: dt.date | None = None
     total_fen: int
     insurance_fen: int
     self_pay_fen: int

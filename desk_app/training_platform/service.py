@@ -37,6 +37,8 @@ from desk_app.training_platform.residents import generate
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 # A signed commitment may come from a clock a little ahead of ours.
 COMMITMENT_CLOCK_SKEW = dt.timedelta(minutes=5)
+# Around midnight a desk's date may be a day ahead of ours (clocks minutes apart).
+SETTLED_ON_SKEW = dt.timedelta(days=1)
 
 
 @dataclass
@@ -562,16 +564,26 @@ class PlatformService:
                 "该事项不能到期再付，请当场结清。",
                 "This item cannot be paid later: settle it now.",
             )
+        # Judged on the day the clerk recorded it (a desk delivers what it recorded
+        # offline days later), else today.
         today = self.clock.today()
+        recorded = body.get("settled_on") or today
+        if recorded > today + SETTLED_ON_SKEW:
+            raise unprocessable(
+                "settled_on",
+                "settled_on_in_future",
+                "结算日期晚于今天。",
+                "The settlement is dated in the future.",
+            )
         last = decided_on + dt.timedelta(days=item.repayment_days)
-        if due < today or due > max(last, today):
+        if due < recorded or due > max(last, recorded):
             raise unprocessable(
                 "due_date",
                 "due_date_outside_window",
-                f"到期日须在今天到 {max(last, today).isoformat()} 之间（还款期 "
+                f"到期日须在结算当天到 {max(last, recorded).isoformat()} 之间（还款期 "
                 f"{item.repayment_days} 天）。",
-                f"The due date must be between today and {max(last, today).isoformat()} "
-                f"(repayment window {item.repayment_days} days).",
+                f"The due date must be between the settlement's day and "
+                f"{max(last, recorded).isoformat()} (repayment window {item.repayment_days} days).",
             )
 
     def update_settlement(
@@ -982,8 +994,9 @@ def _settlement_fields(body: dict[str, Any]) -> dict[str, Any]:
     out = dict(body)
     out["settlement_id"] = str(body["settlement_id"])
     out["decision_id"] = str(body["decision_id"])
-    if body.get("due_date") is not None:
-        out["due_date"] = body["due_date"].isoformat()
+    for name in ("due_date", "settled_on"):
+        if body.get(name) is not None:
+            out[name] = body[name].isoformat()
     return out
 
 

@@ -115,6 +115,43 @@ def test_the_provisional_cap_is_per_counter_per_day(
     assert second.reasons[0].code == "provisional_cap_reached"
 
 
+def test_a_deferral_recorded_in_an_outage_arrives_after_its_due_date(
+    make_desk: DeskFactory, platform: EmbeddedPlatform
+) -> None:
+    """The platform is back only days later, after the due date: the settlement (and its
+    payment) still arrive, judged by the day the clerk recorded them."""
+    desk = make_desk()
+    case = ask(desk, AT_1000, "BZ-CR-01")
+    platform.knobs.outage = True
+    today = desk.ctx.now().date()
+    settlement_id = desk.settlements.settle(
+        SettlementRequest(
+            local_id=case.local_id,
+            status=SettlementStatus.DEFERRED,
+            total_fen=1_000_00,
+            insurance_fen=700_00,
+            self_pay_fen=300_00,
+            paid_fen=0,
+            method="none",
+            operator_id="clerk-1",
+            due_date=today + dt.timedelta(days=2),
+        )
+    )
+    update_id = desk.settlements.record_outcome(settlement_id, FinalOutcome.PAID, 300_00, "clerk-1")
+    drain(desk)
+    # Five days later the platform answers again.
+    platform.knobs.clock_offset_seconds = 5 * 86_400
+    platform.knobs.outage = False
+    drain(desk)
+    assert outbox.counts(desk.ctx) == {"pending": 0, "attention": 0}
+    remote = platform.app.state.service.db.read_all(
+        "SELECT s.settlement_id, u.update_id FROM settlements s "
+        "JOIN settlement_updates u USING (settlement_id) WHERE s.settlement_id = ?",
+        (settlement_id,),
+    )
+    assert [(r["settlement_id"], r["update_id"]) for r in remote] == [(settlement_id, update_id)]
+
+
 def test_a_provisional_waiver_later_refused_raises_an_alert(
     make_desk: DeskFactory, platform: EmbeddedPlatform
 ) -> None:

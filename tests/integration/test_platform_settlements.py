@@ -214,6 +214,47 @@ def test_amounts_and_dates_that_cannot_be_right_are_refused(
     assert answer.json()["code"] == code
 
 
+def test_a_deferral_recorded_days_ago_is_judged_by_the_day_it_was_recorded(
+    hospital: Client,
+) -> None:
+    """Found by filling a month of records: a deferral recorded offline, delivered after
+    its due date, was refused for good (its due date was "before today")."""
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    deferred = {"status": "deferred", "paid_fen": 0, "method": "none"}
+    recorded = today() - dt.timedelta(days=3)
+    answer = hospital.settle(
+        decision["decision_id"],
+        **deferred,
+        settled_on=recorded.isoformat(),
+        due_date=(today() - dt.timedelta(days=1)).isoformat(),
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["settled_on"] == recorded.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("settled_on", "due_in_days", "code"),
+    [
+        (2, 3, "settled_on_in_future"),
+        (-3, -4, "due_date_outside_window"),  # due before the day it was recorded
+    ],
+)
+def test_a_settlement_day_that_cannot_be_right_is_refused(
+    hospital: Client, settled_on: int, due_in_days: int, code: str
+) -> None:
+    decision = hospital.decide("BZ-CR-01", AT_1000)
+    answer = hospital.settle(
+        decision["decision_id"],
+        status="deferred",
+        paid_fen=0,
+        method="none",
+        settled_on=(today() + dt.timedelta(days=settled_on)).isoformat(),
+        due_date=(today() + dt.timedelta(days=due_in_days)).isoformat(),
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == code
+
+
 def test_a_settlement_for_an_unknown_decision_is_404(hospital: Client) -> None:
     answer = hospital.settle(str(uuid.uuid4()))
     assert answer.status_code == 404
