@@ -64,6 +64,53 @@ def ratio(value: float | None, baseline: float | None) -> float | None:
     return round(value / baseline, 3)
 
 
+@dataclass(frozen=True)
+class Latencies:
+    """The median and 95th percentile of timings and of their baseline, in seconds."""
+
+    p50: float
+    p95: float
+    baseline_p50: float
+    baseline_p95: float
+
+    @classmethod
+    def of(cls, samples: Sequence[float], baseline: Sequence[float]) -> Latencies:
+        """From the timings and the baseline's (each at least one).
+
+        Raises:
+            ValueError: no samples on one side.
+        """
+        return cls(
+            percentile(samples, 0.5),
+            percentile(samples, 0.95),
+            percentile(baseline, 0.5),
+            percentile(baseline, 0.95),
+        )
+
+    @property
+    def ratio(self) -> float | None:
+        """The figure's ratio: p50 against the baseline's p50."""
+        return ratio(self.p50, self.baseline_p50)
+
+    def values(self) -> dict[str, Any]:
+        """The JSON values, in milliseconds, with the ratios at p50 and p95."""
+        return {
+            "p50_ms": ms(self.p50),
+            "p95_ms": ms(self.p95),
+            "baseline_p50_ms": ms(self.baseline_p50),
+            "baseline_p95_ms": ms(self.baseline_p95),
+            "ratio": self.ratio,
+            "ratio_p95": ratio(self.p95, self.baseline_p95),
+        }
+
+    def texts(self, places: int) -> tuple[str, str]:
+        """The printed value and baseline, ``places`` decimals of a millisecond."""
+        return (
+            f"p50 {ms(self.p50):.{places}f} ms (p95 {ms(self.p95):.{places}f})",
+            f"p50 {ms(self.baseline_p50):.{places}f} ms (p95 {ms(self.baseline_p95):.{places}f})",
+        )
+
+
 @dataclass
 class Figure:
     """One measured figure.

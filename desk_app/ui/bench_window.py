@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desk_app.bench.report import BenchError, Figure, ms, percentile, ratio
+from desk_app.bench.report import BenchError, Figure, Latencies, ms
 from desk_app.bench.scratch import (
     CREDIT_ITEM,
     OPERATOR,
@@ -176,19 +176,13 @@ def scan_to_decision(
         # The window first: closing it waits (bounded) for its background work.
         window.close()
         desk.close()
-    p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
-    b50, b95 = percentile(theirs, 0.5), percentile(theirs, 0.95)
-    rate = ratio(p50, b50)
+    latencies = Latencies.of(ours, theirs)
+    rate = latencies.ratio
     values: dict[str, Any] = {
-        "p50_ms": ms(p50),
-        "p95_ms": ms(p95),
-        "baseline_p50_ms": ms(b50),
-        "baseline_p95_ms": ms(b95),
-        "ratio": rate,
-        "ratio_p95": ratio(p95, b95),
+        **latencies.values(),
         # What the desk adds to the round trip: identify, record (with its audit entry,
         # committed to disk), hand over to the GUI thread, fill and paint the card.
-        "overhead_p50_ms": ms(p50 - b50),
+        "overhead_p50_ms": ms(latencies.p50 - latencies.baseline_p50),
         "customers": len(ours),
         "item": CREDIT_ITEM,
         "platform": QApplication.platformName(),
@@ -197,7 +191,6 @@ def scan_to_decision(
     }
     return Figure(
         "scan_to_decision",
-        f"p50 {ms(p50):.2f} ms (p95 {ms(p95):.2f})",
-        f"p50 {ms(b50):.2f} ms (p95 {ms(b95):.2f})",
+        *latencies.texts(2),
         values,
     )

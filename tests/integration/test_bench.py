@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from desk_app.bench.children import MARK, READY
-from desk_app.bench.report import FIGURES, Figure, percentile, ratio
+from desk_app.bench.report import FIGURES, Figure, Latencies, percentile, ratio
 from tests.conftest import ROOT
 
 # The values each figure carries, in named units (numbers when measured).
@@ -126,6 +126,19 @@ def test_percentiles_are_measured_values() -> None:
     assert percentile([7.0], 0.95) == 7.0
     with pytest.raises(ValueError, match="no samples"):
         percentile([], 0.5)
+
+
+def test_latencies_are_p50_and_p95_beside_the_baseline_in_milliseconds() -> None:
+    latencies = Latencies.of([0.004, 0.002, 0.003, 0.010], [0.001, 0.002, 0.002, 0.004])
+    assert latencies.values() == {
+        "p50_ms": 3.0,
+        "p95_ms": 10.0,
+        "baseline_p50_ms": 2.0,
+        "baseline_p95_ms": 4.0,
+        "ratio": 1.5,
+        "ratio_p95": 2.5,
+    }
+    assert latencies.texts(1) == ("p50 3.0 ms (p95 10.0)", "p50 2.0 ms (p95 4.0)")
 
 
 def test_a_ratio_needs_both_sides() -> None:
