@@ -4,6 +4,7 @@ desk from its data folder, and hands them on. No globals, no service locator.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -14,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet
+from filelock import FileLock
 
+from desk_app import locks
 from desk_app import settings as settings_module
 from desk_app.paper import PaperSources
 from desk_app.platform.client import PlatformClient, PlatformConfig, training_credentials
@@ -77,6 +80,8 @@ class Desk:
     keyring_ephemeral: bool = False
     embedded_platform: EmbeddedPlatform | None = None
     warnings: list[str] = field(default_factory=list)
+    # Folder locks this desk holds while open (a keyring-less training session).
+    held_locks: list[FileLock] = field(default_factory=list)
 
     @property
     def platform_url(self) -> str:
@@ -84,10 +89,13 @@ class Desk:
         return self.client.config.base_url
 
     def close(self) -> None:
-        """Stop the embedded platform (if any) and close the store."""
+        """Stop the embedded platform (if any), close the store, release the folder."""
         if self.embedded_platform is not None:
             self.embedded_platform.stop()
         self.store.close()
+        for lock in self.held_locks:
+            lock.release()
+        self.held_locks.clear()
 
 
 class KeysLostError(StoreError):
@@ -164,92 +172,103 @@ def open_desk(
         StoreError: the database cannot be opened.
         SettingsError: the settings cannot be read.
     """
-    settings = settings_module.load(data_dir)
-    ephemeral = False
-    if secrets is None:
-        secrets, ephemeral = _secrets(settings)
-    warnings: list[str] = []
-    subject_key = get_or_create_key(secrets, SUBJECT_KEY)
-    audit_key = get_or_create_key(secrets, AUDIT_KEY)
-    outbox_key = secrets.get(OUTBOX_KEY)
-    if outbox_key is None:
-        outbox_key = Fernet.generate_key().decode()
-        secrets.set(OUTBOX_KEY, outbox_key)
-    store = Store(data_dir)
-    version = migrate(store)
-    fingerprint = _key_fingerprint(subject_key, audit_key, outbox_key)
-    if not _keys_match(store, fingerprint):
-        if not ephemeral:
-            store.close()
-            raise KeysLostError()
-        # Training without a keyring: what earlier runs stored is unreadable with this
-        # run's keys. Keep it aside (never delete) and start a fresh training session.
-        aside = _move_aside(store)
-        warnings.append(f"training data of an earlier run kept aside: {aside.name}")
+    held: list[FileLock] = []
+    with locks.setting_up(data_dir), contextlib.ExitStack() as undo:
+        settings = settings_module.load(data_dir)
+        ephemeral = False
+        if secrets is None:
+            secrets, ephemeral = _secrets(settings)
+        if ephemeral:
+            # Its keys will live in this process only: no other may use the folder now.
+            session = locks.hold(data_dir, locks.TRAINING_SESSION, locks.TrainingSessionBusyError)
+            undo.callback(session.release)
+            held.append(session)
+        warnings: list[str] = []
+        subject_key = get_or_create_key(secrets, SUBJECT_KEY)
+        audit_key = get_or_create_key(secrets, AUDIT_KEY)
+        outbox_key = secrets.get(OUTBOX_KEY)
+        if outbox_key is None:
+            outbox_key = Fernet.generate_key().decode()
+            secrets.set(OUTBOX_KEY, outbox_key)
         store = Store(data_dir)
+        undo.callback(lambda: store.close())
         version = migrate(store)
-        _keys_match(store, fingerprint)
-    embedded = None
-    url = platform_url or settings.platform_url
-    if not url:
-        if not settings.training:
-            raise settings_module.SettingsError(
-                "正式模式尚未设置信用平台地址。", "Live mode has no platform URL set."
-            )
-        from desk_app.training_platform.server import EmbeddedPlatform
+        fingerprint = _key_fingerprint(subject_key, audit_key, outbox_key)
+        if not _keys_match(store, fingerprint):
+            if not ephemeral:
+                raise KeysLostError()
+            # Training without a keyring: what earlier runs stored is unreadable with this
+            # run's keys. Keep it aside (never delete) and start a fresh training session.
+            aside = _move_aside(store)
+            warnings.append(f"training data of an earlier run kept aside: {aside.name}")
+            store = Store(data_dir)
+            version = migrate(store)
+            _keys_match(store, fingerprint)
+        embedded = None
+        url = platform_url or settings.platform_url
+        if not url:
+            if not settings.training:
+                raise settings_module.SettingsError(
+                    "正式模式尚未设置信用平台地址。", "Live mode has no platform URL set."
+                )
+            from desk_app.training_platform.server import EmbeddedPlatform
 
-        embedded = EmbeddedPlatform(data_dir / TRAINING_PLATFORM_DIR).start()
-        url = embedded.url
-    if settings.training and not secrets.get(CLIENT_ID):
-        client_id, client_secret = training_credentials(settings.training_institution)
-        secrets.set(CLIENT_ID, client_id)
-        secrets.set(CLIENT_SECRET, client_secret)
-    ctx = DeskContext(
-        store=store,
-        subject_key_secret=subject_key,
-        audit_key=audit_key,
-        counter_id=settings.counter_id,
-        now=now,
-    )
-    client = PlatformClient(
-        PlatformConfig(
-            base_url=url.rstrip("/"),
+            embedded = EmbeddedPlatform(data_dir / TRAINING_PLATFORM_DIR).start()
+            undo.callback(embedded.stop)
+            url = embedded.url
+        if settings.training and not secrets.get(CLIENT_ID):
+            client_id, client_secret = training_credentials(settings.training_institution)
+            secrets.set(CLIENT_ID, client_id)
+            secrets.set(CLIENT_SECRET, client_secret)
+        ctx = DeskContext(
+            store=store,
+            subject_key_secret=subject_key,
+            audit_key=audit_key,
             counter_id=settings.counter_id,
-            mode=settings.mode,
-            ca_bundle=Path(settings.ca_bundle) if settings.ca_bundle else None,
-        ),
-        secrets,
-    )
-    client.on_institution = lambda institution_id, name: institution.remember(
-        ctx, institution_id, name
-    )
-    sealer = Sealer(outbox_key.encode())
-    purge(ctx, settings.decision_retention_days, settings.settlement_retention_days)
-    operators = OperatorService(ctx)
-    if settings.training and not operators.any():
-        for operator_id, name, role, pin in TRAINING_OPERATORS:
-            operators.add(operator_id, name, role, pin, by=SYSTEM)
-    items = ItemsService(ctx, client, settings.items_served)
-    decisions = DecisionService(ctx, client, items, sealer)
-    outbox = Outbox(
-        ctx, client, sealer, lambda db, ref, answer: apply_registration(db, ctx, ref, answer)
-    )
-    return Desk(
-        settings=settings,
-        store=store,
-        secrets=secrets,
-        client=client,
-        ctx=ctx,
-        items=items,
-        decisions=decisions,
-        settlements=SettlementService(ctx, items, client),
-        outbox=outbox,
-        operators=operators,
-        deposits=DepositService(ctx),
-        reports=ReportService(ctx, items),
-        paper=PaperSources(ctx, items),
-        schema_version=version,
-        keyring_ephemeral=ephemeral,
-        embedded_platform=embedded,
-        warnings=warnings,
-    )
+            now=now,
+        )
+        client = PlatformClient(
+            PlatformConfig(
+                base_url=url.rstrip("/"),
+                counter_id=settings.counter_id,
+                mode=settings.mode,
+                ca_bundle=Path(settings.ca_bundle) if settings.ca_bundle else None,
+            ),
+            secrets,
+        )
+        client.on_institution = lambda institution_id, name: institution.remember(
+            ctx, institution_id, name
+        )
+        sealer = Sealer(outbox_key.encode())
+        purge(ctx, settings.decision_retention_days, settings.settlement_retention_days)
+        operators = OperatorService(ctx)
+        if settings.training and not operators.any():
+            for operator_id, name, role, pin in TRAINING_OPERATORS:
+                operators.add(operator_id, name, role, pin, by=SYSTEM)
+        items = ItemsService(ctx, client, settings.items_served)
+        decisions = DecisionService(ctx, client, items, sealer)
+        outbox = Outbox(
+            ctx, client, sealer, lambda db, ref, answer: apply_registration(db, ctx, ref, answer)
+        )
+        desk = Desk(
+            settings=settings,
+            store=store,
+            secrets=secrets,
+            client=client,
+            ctx=ctx,
+            items=items,
+            decisions=decisions,
+            settlements=SettlementService(ctx, items, client),
+            outbox=outbox,
+            operators=operators,
+            deposits=DepositService(ctx),
+            reports=ReportService(ctx, items),
+            paper=PaperSources(ctx, items),
+            schema_version=version,
+            keyring_ephemeral=ephemeral,
+            embedded_platform=embedded,
+            warnings=warnings,
+            held_locks=held,
+        )
+        undo.pop_all()  # the desk owns them now: Desk.close() undoes them
+        return desk

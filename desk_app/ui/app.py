@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk_app import logging_setup
+from desk_app import locks, logging_setup
 from desk_app.errors import DeskError
 from desk_app.paths import default_data_dir, default_log_dir, resources_dir
 from desk_app.ui.i18n import install_translators
@@ -40,6 +41,18 @@ def create_application(argv: list[str], language: str) -> QApplication:
     # The translators are parented to the app, which keeps them alive.
     install_translators(app, language)
     return app
+
+
+def show_start_error(text: str, language: str) -> None:
+    """Say why the desk cannot start in a message box: started from its icon, the desk has
+    no console to print to. Not on the offscreen platform, where nobody could close it."""
+    app = create_application(sys.argv[:1], language)
+    if app.platformName() in ("offscreen", "minimal"):
+        return
+    title = QCoreApplication.translate("MainWindow", "Deposit-free counter desk")
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    # Before any window exists there is no event loop to stay in: this one is the start.
+    box.exec()
 
 
 def freeze_start_up_objects() -> None:
@@ -84,10 +97,15 @@ def run_desk(
     from desk_app.app import open_desk
     from desk_app.ui.main_window import MainWindow
 
+    folder = data_dir or default_data_dir()
     try:
-        desk = open_desk(data_dir or default_data_dir(), platform_url)
+        # One window per desk: a second start (a double click) says so and ends.
+        window_lock = locks.hold(folder, locks.WINDOW, locks.WindowOpenError)
+        desk = open_desk(folder, platform_url)
     except DeskError as error:
-        print(f"desk-app: {error.message('en' if language == 'en' else 'zh')}", file=sys.stderr)
+        text = error.message("en" if language == "en" else "zh")
+        print(f"desk-app: {text}", file=sys.stderr)
+        show_start_error(text, language or "zh_CN")
         return 3
     language = language or desk.settings.language
     app = create_application(sys.argv[:1], language)
@@ -105,3 +123,4 @@ def run_desk(
         return app.exec()
     finally:
         desk.close()
+        window_lock.release()

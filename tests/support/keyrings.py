@@ -13,6 +13,7 @@ from pathlib import Path
 
 import keyring.backend
 import keyring.errors
+from filelock import FileLock
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -69,15 +70,25 @@ class FileKeyring(keyring.backend.KeyringBackend):
     def get_password(self, service: str, username: str) -> str | None:
         return self._load().get(f"{service}/{username}")
 
-    def set_password(self, service: str, username: str, password: str) -> None:
-        entries = self._load()
-        entries[f"{service}/{username}"] = password
-        temporary = self.path.with_suffix(".tmp")
+    def _save(self, entries: dict[str, str]) -> None:
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(entries), encoding="utf-8")
         temporary.replace(self.path)
 
+    def _locked(self) -> FileLock:
+        # One entry written at a time across processes, as a real keyring does: without
+        # it, two processes' read-modify-write of the file would drop an entry.
+        return FileLock(str(self.path) + ".lock")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        with self._locked():
+            entries = self._load()
+            entries[f"{service}/{username}"] = password
+            self._save(entries)
+
     def delete_password(self, service: str, username: str) -> None:
-        entries = self._load()
-        if entries.pop(f"{service}/{username}", None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-        self.path.write_text(json.dumps(entries), encoding="utf-8")
+        with self._locked():
+            entries = self._load()
+            if entries.pop(f"{service}/{username}", None) is None:
+                raise keyring.errors.PasswordDeleteError(username)
+            self._save(entries)
