@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desk_app import locks, logging_setup
 from desk_app.errors import DeskError
 from desk_app.paths import default_data_dir, default_log_dir, resources_dir
+from desk_app.ui.collector import GuiThreadCollector
 from desk_app.ui.i18n import install_translators
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ def run_desk(
         return 3
     language = language or desk.settings.language
     app = create_application(sys.argv[:1], language)
+    GuiThreadCollector(app)  # cycles with Qt objects are only ever freed on this thread
     window = MainWindow(desk, language, log_dir, idle_minutes=desk.settings.idle_lock_minutes)
 
     def on_uncaught(

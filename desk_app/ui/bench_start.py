@@ -21,6 +21,7 @@ from desk_app.app import open_desk
 from desk_app.bench.children import READY, SIGN_IN_SHOWN, print_mark
 from desk_app.bench.scratch import OPERATOR, load_secrets
 from desk_app.ui.app import create_application, freeze_start_up_objects
+from desk_app.ui.collector import GuiThreadCollector
 from desk_app.ui.main_window import MainWindow
 
 # How often the child looks whether the next moment is reached (a timer: no spinning).
@@ -51,6 +52,7 @@ def cold_start_child(spec: dict[str, Any]) -> int:
     )
     language = desk.settings.language
     app = create_application(sys.argv[:1], language)
+    GuiThreadCollector(app)  # as run_desk does
     window = MainWindow(desk, language, log_dir, idle_minutes=desk.settings.idle_lock_minutes)
     stage = [SIGN_IN_SHOWN]
 

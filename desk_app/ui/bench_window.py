@@ -7,6 +7,7 @@ counter's F6 and F5 shortcuts run exactly as for a clerk; time is read with
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from desk_app.bench.scratch import (
 )
 from desk_app.domain.model import Decision
 from desk_app.ui.app import create_application, freeze_start_up_objects
+from desk_app.ui.collector import GuiThreadCollector
 from desk_app.ui.main_window import MainWindow
 
 GOAL = "ratio at p50 <= 1.5"
@@ -136,7 +138,8 @@ def scan_to_decision(
     """
     progress(f"scan_to_decision: {customers} customers through the window")
     qInstallMessageHandler(_quiet_offscreen)
-    create_application(["desk-app-bench"], "zh_CN")
+    app = create_application(["desk-app-bench"], "zh_CN")
+    collector = GuiThreadCollector(app)  # as run_desk does
     desk = open_bench_desk(scratch / "scan", platform_url, "BENCH-SCAN")
     window = MainWindow(desk, "zh_CN", scratch / "scan-logs")
     bare: BareClient | None = None
@@ -176,6 +179,9 @@ def scan_to_decision(
         # The window first: closing it waits (bounded) for its background work.
         window.close()
         desk.close()
+        # The figures after this one measure the core: collection as usual again.
+        collector.stop()
+        gc.unfreeze()
     latencies = Latencies.of(ours, theirs)
     rate = latencies.ratio
     values: dict[str, Any] = {

@@ -16,6 +16,7 @@ from desk_app import settings
 from desk_app.app import Desk, open_desk
 from desk_app.training_platform.server import EmbeddedPlatform
 from desk_app.ui.app import create_application
+from desk_app.ui.collector import GuiThreadCollector
 from desk_app.ui.i18n import compile_translations
 from desk_app.ui.main_window import MainWindow
 
@@ -28,6 +29,16 @@ def qapp() -> QApplication:
     """pytest-qt's application fixture, replaced by the desk's own (Chinese by default)."""
     compile_translations()
     return create_application(["desk-app-tests"], "zh_CN")
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_collector(qapp: QApplication) -> Iterator[GuiThreadCollector]:
+    """Garbage collected on the GUI thread only, as in the desk (run_desk); what a test
+    leaves in cycles is collected here at its end, never later on a worker thread."""
+    collector = GuiThreadCollector(qapp)
+    yield collector
+    collector.stop()
+    collector.deleteLater()
 
 
 WindowFactory = Callable[..., MainWindow]
