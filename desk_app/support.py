@@ -23,6 +23,7 @@ from desk_app.identity import PERSON_KINDS, identify
 from desk_app.platform.client import training_credentials
 from desk_app.platform.errors import PlatformError
 from desk_app.secrets import AUDIT_KEY, get_or_create_key
+from desk_app.services.alerts import open_alerts
 from desk_app.services.decisions import DecisionRequest
 from desk_app.services.reports import MonthlyReport, write_csv
 from desk_app.store import audit
@@ -64,13 +65,32 @@ def decision_report(decision: Decision, now: dt.datetime) -> dict[str, Any]:
     return out
 
 
-def status(desk: Desk) -> tuple[int, dict[str, Any]]:
-    """Mode, platform reachability, outbox counts, last sync, database."""
-    reachable = True
+def _reachable(desk: Desk) -> bool:
+    """Whether the platform answers its health check now."""
     try:
         desk.client.health()
     except PlatformError:
-        reachable = False
+        return False
+    return True
+
+
+def _alerts(desk: Desk) -> list[dict[str, Any]]:
+    """Refused provisional waivers not acknowledged yet: deposits still to collect."""
+    return [
+        {
+            "id": alert.id,
+            "subject": alert.subject_masked,
+            "collect_fen": alert.amount_fen,
+            "message": alert.message_zh,
+            "message_en": alert.message_en,
+        }
+        for alert in open_alerts(desk.ctx)
+    ]
+
+
+def status(desk: Desk) -> tuple[int, dict[str, Any]]:
+    """Mode, platform reachability, outbox counts, alerts, last sync, database."""
+    reachable = _reachable(desk)
     counts = outbox.counts(desk.ctx)
     with desk.store.read() as db:
         row = db.execute("SELECT value FROM meta WHERE key = 'last_sync_ok'").fetchone()
@@ -80,6 +100,7 @@ def status(desk: Desk) -> tuple[int, dict[str, Any]]:
         "platform_reachable": reachable,
         "pending": counts["pending"],
         "needs_attention": counts["attention"],
+        "alerts": len(open_alerts(desk.ctx)),
         "last_successful_sync": row[0] if row else None,
         "database": str(desk.store.path),
         "schema_version": desk.schema_version,
@@ -125,14 +146,22 @@ def decide(
 
 
 def sync(desk: Desk) -> tuple[int, dict[str, Any]]:
-    """Deliver the outbox now; what was sent, kept, and needs attention."""
+    """Deliver the outbox now; what was sent, kept, needs attention, and the alerts.
+
+    The platform is asked first, as the window's sync round does: ``platform_reachable``
+    says whether it answered, also when nothing was waiting to be sent.
+    """
     sent = 0
-    desk.outbox.retry_now()
-    while True:
-        result = desk.outbox.deliver_due()
-        sent += len(result.sent)
-        if result.unreachable or not (result.sent or result.attention):
-            break
+    reachable = _reachable(desk)
+    if reachable:
+        desk.outbox.retry_now()
+        while True:
+            result = desk.outbox.deliver_due()
+            sent += len(result.sent)
+            if result.unreachable:
+                reachable = False
+            if result.unreachable or not (result.sent or result.attention):
+                break
     waiting = outbox.entries(desk.ctx)
     return EXIT_OK, {
         "sent": sent,
@@ -148,7 +177,8 @@ def sync(desk: Desk) -> tuple[int, dict[str, Any]]:
             for e in waiting
             if e.state is outbox.State.ATTENTION
         ],
-        "platform_reachable": not result.unreachable,
+        "alerts": _alerts(desk),
+        "platform_reachable": reachable,
     }
 
 

@@ -157,10 +157,15 @@ def parse_month(text: str) -> tuple[int, int]:
         ReportInputError: anything else.
     """
     match = _MONTH.fullmatch(text.strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12:
+    if match is None:
         raise ReportInputError(
             f"月份应写成“年-月”，例如 2026-11，而不是“{text[:20]}”。",
             f"Write the month as YYYY-MM, e.g. 2026-11, not {text[:20]!r}.",
+        )
+    if not 1 <= int(match.group(2)) <= 12:
+        raise ReportInputError(
+            f"没有第 {match.group(2)} 月：月份是 01 到 12（YYYY-MM，例如 2026-11）。",
+            f"There is no month {match.group(2)}: months are 01 to 12 (YYYY-MM, e.g. 2026-11).",
         )
     year = int(match.group(1))
     if not 2000 <= year <= 2099:
@@ -210,10 +215,16 @@ class ReportService:
             days.setdefault(day, {"on_time": 0, "late": 0, "defaulted": 0})[name] += 1
 
         with self.ctx.store.read() as db:
+            # A provisional waiver the platform refused afterwards ends with the deposit
+            # collected (the clerk is alerted to collect it): it counts as collected, and
+            # its amount was not waived. A refusal after a report went out changes the
+            # figures: the next submission is a revision.
             for item, outcome, count, waived in db.execute(
-                "SELECT item_code, outcome, COUNT(*), SUM(waived_fen) FROM decisions "
-                "WHERE decided_at_ms >= ? AND decided_at_ms < ? AND operator_id != ? "
-                "GROUP BY item_code, outcome",
+                "SELECT item_code, CASE WHEN verification = 'refused' THEN 'collect' "
+                "ELSE outcome END AS final, COUNT(*), "
+                "SUM(CASE WHEN verification = 'refused' THEN 0 ELSE waived_fen END) "
+                "FROM decisions WHERE decided_at_ms >= ? AND decided_at_ms < ? "
+                "AND operator_id != ? GROUP BY item_code, final",
                 (start, end, TAKEN_OVER),
             ):
                 add(item, f"decisions_{outcome}", count)

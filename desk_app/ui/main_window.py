@@ -27,6 +27,7 @@ from desk_app.errors import DeskError
 from desk_app.paper import Layout, Paper, decision_slip, settlement_receipt
 from desk_app.paper.sources import SlipData
 from desk_app.platform.errors import PlatformError
+from desk_app.services.alerts import open_alerts
 from desk_app.services.operators import Operator
 from desk_app.sync import outbox
 from desk_app.ui.errors import ErrorPresenter
@@ -37,7 +38,7 @@ from desk_app.ui.screens.counter import CounterScreen
 from desk_app.ui.screens.report import ReportScreen
 from desk_app.ui.screens.settings import SettingsScreen
 from desk_app.ui.screens.sign_in import SignInScreen
-from desk_app.ui.screens.sync import SyncScreen, open_alerts
+from desk_app.ui.screens.sync import SyncScreen
 from desk_app.ui.tasks import TaskRunner
 
 SYNC_INTERVAL_MS = 10_000
@@ -65,7 +66,7 @@ def sync_round(desk: Desk) -> SyncReport:
         desk.outbox.deliver_due()
     counts = outbox.counts(desk.ctx)
     return SyncReport(
-        online, desk.ctx.now(), counts["pending"], counts["attention"], len(open_alerts(desk))
+        online, desk.ctx.now(), counts["pending"], counts["attention"], len(open_alerts(desk.ctx))
     )
 
 

@@ -175,3 +175,34 @@ def test_self_check_passes_on_a_fresh_install(tmp_path: Path) -> None:
     assert report["ok"] is True
     assert set(report["checks"]) == {"store", "platform", "decision", "translations"}
     assert not (tmp_path / "keyring.json").exists()  # nothing left in the keyring
+
+
+def test_sync_and_status_name_refused_waivers_and_an_unreachable_platform(
+    tmp_path: Path, platform: EmbeddedPlatform
+) -> None:
+    """Found by a new user's trial: after sync delivered a refusal, sync said nothing
+    needed attention and status counted nothing, though a deposit was still to collect;
+    and sync said the platform was reachable when it had nothing to send."""
+    at_949 = "11010219840406970X"
+    data = tmp_path / "desk"
+    common = ["--data-dir", str(data), "--platform-url", platform.url]
+    assert run(tmp_path, "items", *common)[0] == 0  # the list, while the platform answers
+    platform.knobs.outage = True
+    code, decided = run(tmp_path, "decide", "--item", "BZ-CR-01", "--amount", "3000.00",
+                        at_949, *common)  # fmt: skip
+    assert (code, decided["source"]) == (0, "provisional")
+    platform.knobs.outage = False
+    code, synced = run(tmp_path, "sync", *common)
+    assert (code, synced["platform_reachable"], synced["needs_attention"]) == (0, True, [])
+    (alert,) = synced["alerts"]
+    assert alert["subject"] == "1101**********970X"
+    assert alert["collect_fen"] == 3_000_00
+    assert "押金" in alert["message"]
+    assert at_949 not in json.dumps(synced)
+    code, status = run(tmp_path, "status", *common)
+    assert (code, status["alerts"]) == (0, 1)
+    # Nothing waits to be sent, and nothing listens there: said so.
+    code, synced = run(tmp_path, "sync", "--data-dir", str(data),
+                       "--platform-url", "http://127.0.0.1:9")  # fmt: skip
+    assert (code, synced["sent"], synced["platform_reachable"]) == (0, 0, False)
+    assert len(synced["alerts"]) == 1

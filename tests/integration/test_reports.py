@@ -123,9 +123,10 @@ def test_the_figures_match_what_was_recorded(month: Month) -> None:
     by_item = {figures.item_code: figures for figures in report.items}
     assert by_item["BZ-CR-01"] == ItemFigures(
         "BZ-CR-01",
-        decisions_waive=6,  # A, C, I, G online; E and F provisional
-        decisions_collect=1,  # B
-        waived_fen=4 * 5_000_00 + 2 * 1_000_00,
+        decisions_waive=5,  # A, C, I, G online; E provisional, confirmed
+        # B refused online; F provisional, refused afterwards: its deposit is collected.
+        decisions_collect=2,
+        waived_fen=4 * 5_000_00 + 1_000_00,
         settlements_on_time=1,
         settlements_late=1,
         settlements_defaulted=1,
@@ -150,7 +151,8 @@ def test_the_figures_match_what_was_recorded(month: Month) -> None:
     # Cross-check against the store itself.
     with month.desk.store.read() as db:
         waived = db.execute(
-            "SELECT SUM(waived_fen) FROM decisions WHERE outcome = 'waive'"
+            "SELECT SUM(waived_fen) FROM decisions WHERE outcome = 'waive' "
+            "AND COALESCE(verification, '') != 'refused'"
         ).fetchone()[0]
     assert totals.waived_fen == waived
 
@@ -231,8 +233,8 @@ def test_the_csv_opens_in_excel_with_the_right_columns(month: Month, tmp_path: P
     cr = by_code["BZ-CR-01"]
     assert cr["month"] == month.name
     assert cr["name"] == "信易医住院押金"
-    assert cr["waived_yuan"] == "22000.00"
-    assert cr["decisions_waive"] == "6"
+    assert cr["waived_yuan"] == "21000.00"
+    assert cr["decisions_waive"] == "5"
     assert by_code["合计"]["supervised_refunded_yuan"] == "500.00"
     assert not list(tmp_path.glob("*.partial"))
 
@@ -300,14 +302,14 @@ def test_the_command_line_exports_and_submits(
         "state": "delivered",
         "platform_reachable": True,
     }
-    assert out["report"]["totals"]["decisions_waive"] == 6
+    assert out["report"]["totals"]["decisions_waive"] == 5
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "免押月报" in text
     assert "信易医住院押金" in text
-    assert "¥22,000.00" in text
+    assert "¥21,000.00" in text
     bad = subprocess.run(
         [sys.executable, "-m", "desk_app", "report", "monthly", "--month", "2026-13",
          "--data-dir", str(folder), "--platform-url", platform.url],

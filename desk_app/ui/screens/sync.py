@@ -21,41 +21,10 @@ from PySide6.QtWidgets import (
 
 from desk_app.app import Desk
 from desk_app.domain.money import format_fen
-from desk_app.services.context import epoch_ms
+from desk_app.services.alerts import Alert, acknowledge, open_alerts
 from desk_app.services.operators import Operator
 from desk_app.sync import outbox
 from desk_app.ui.tasks import TaskRunner
-
-
-@dataclass(frozen=True)
-class Alert:
-    """An alert a clerk must act on."""
-
-    id: str
-    subject_masked: str
-    message_zh: str
-    message_en: str
-    amount_fen: int
-
-
-def open_alerts(desk: Desk) -> list[Alert]:
-    """Alerts not yet acknowledged, oldest first."""
-    with desk.store.read() as db:
-        rows = db.execute(
-            "SELECT id, subject_masked, message_zh, message_en, amount_fen FROM alerts "
-            "WHERE acknowledged_ms IS NULL ORDER BY created_ms"
-        ).fetchall()
-    return [Alert(*row) for row in rows]
-
-
-def acknowledge(desk: Desk, alert_id: str, operator: Operator) -> None:
-    """A clerk confirms they acted on an alert (collected the deposit)."""
-    with desk.store.write() as db:
-        db.execute(
-            "UPDATE alerts SET acknowledged_ms = ?, acknowledged_by = ? WHERE id = ?",
-            (epoch_ms(desk.ctx.now()), operator.operator_id, alert_id),
-        )
-        desk.ctx.audit(db, operator.operator_id, "alert_acknowledged", alert=alert_id)
 
 
 @dataclass(frozen=True)
@@ -72,7 +41,7 @@ def sync_state(desk: Desk) -> SyncState:
     return SyncState(
         outbox.counts(desk.ctx),
         [e for e in outbox.entries(desk.ctx) if e.state is outbox.State.ATTENTION],
-        open_alerts(desk),
+        open_alerts(desk.ctx),
     )
 
 
@@ -178,7 +147,9 @@ class SyncScreen(QWidget):
         if operator is None or not self._alerts:
             return
         alert = self._alerts[row]
-        self.tasks.run_task(lambda: acknowledge(self.desk, alert.id, operator), self._acked)
+        self.tasks.run_task(
+            lambda: acknowledge(self.desk.ctx, alert.id, operator.operator_id), self._acked
+        )
 
     def _acked(self, _: object) -> None:
         self.refresh()
