@@ -45,6 +45,7 @@ TRAINING_PREFIX = "training-"
 _TRANSIENT = frozenset({429, 500, 502, 503, 504})
 # A counter cannot wait longer than this for a Retry-After.
 MAX_RETRY_AFTER_S = 5.0
+HEALTH_PATH = "/v1/health"
 
 
 class CredentialsMissingError(PlatformRefusedError):
@@ -84,6 +85,8 @@ class PlatformConfig:
         read_timeout_s: seconds to wait for an answer.
         attempts: tries for a call that is safe to repeat.
         backoff_s: first pause between tries; doubles each time.
+        quiet_s: after a call timed out, how long calls fail at once without trying
+            (the health check still tries, and ends the quiet).
     """
 
     base_url: str
@@ -95,6 +98,9 @@ class PlatformConfig:
     read_timeout_s: float = 4.0
     attempts: int = 3
     backoff_s: float = 0.2
+    # One customer waits for the timeouts; the next ones are served offline at once
+    # until the window's sync round (every 10 s) finds the platform answering again.
+    quiet_s: float = 30.0
 
 
 def training_credentials(client_id: str) -> tuple[str, str]:
@@ -119,6 +125,8 @@ class PlatformClient:
         self._sessions_lock = threading.Lock()
         self.sessions_opened = 0  # one per thread that called the platform (diagnostics)
         self._token_lock = threading.Lock()
+        # Until when calls are not tried (monotonic seconds): see PlatformConfig.quiet_s.
+        self._quiet_until = 0.0
         self._token: str | None = None
         self._token_expires_at = 0.0
         # Told the institution's id and name with every new token (the desk keeps them
@@ -133,9 +141,10 @@ class PlatformClient:
         Raises:
             WrongPlatformError: a training desk on a live platform or the reverse.
         """
-        health = read_health(self._call("GET", "/v1/health", authenticated=False))
+        health = read_health(self._call("GET", HEALTH_PATH, authenticated=False))
         if health.mode != self.config.mode:
             raise WrongPlatformError(self.config.mode, health.mode)
+        self._quiet_until = 0.0  # it answers again: calls are tried again
         return health
 
     def items(self, etag: str | None = None) -> ItemList | None:
@@ -247,6 +256,10 @@ class PlatformClient:
         Every POST of the contract carries its own idempotency id, so every call here
         is safe to repeat.
         """
+        if path != HEALTH_PATH and time.monotonic() < self._quiet_until:
+            raise PlatformUnreachableError(
+                f"{method} {path}: not tried, the platform did not answer a moment ago"
+            )
         tries = max(1, attempts if attempts is not None else self.config.attempts)
         refreshed = False
         pause = self.config.backoff_s
@@ -272,6 +285,9 @@ class PlatformClient:
                 ) from None
             except requests.exceptions.RequestException as exc:
                 if attempt >= tries:
+                    if isinstance(exc, requests.exceptions.Timeout):
+                        # The slow way to fail (a refused connection fails at once).
+                        self._quiet_until = time.monotonic() + self.config.quiet_s
                     raise PlatformUnreachableError(
                         f"{method} {path}: {type(exc).__name__}"
                     ) from None

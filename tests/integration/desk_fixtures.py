@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ import pytest
 from desk_app.app import Desk, open_desk
 from desk_app.domain.model import Decision
 from desk_app.identity import PERSON_KINDS, identify
+from desk_app.platform.errors import PlatformError
 from desk_app.services.context import china_now
 from desk_app.services.decisions import DecisionRequest
 from desk_app.training_platform.server import EmbeddedPlatform
@@ -79,7 +81,10 @@ def ask(
 
 
 def drain(desk: Desk) -> None:
-    """Deliver the outbox until nothing is due."""
+    """Deliver the outbox until nothing is due, as a sync round does: health check first
+    (which also ends the client's quiet after a timeout)."""
+    with contextlib.suppress(PlatformError):
+        desk.client.health()
     desk.outbox.retry_now()
     for _ in range(50):
         result = desk.outbox.deliver_due()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
+import time
 
 import pytest
 
@@ -211,6 +213,32 @@ def test_a_slow_platform_past_the_timeout_goes_offline_in_bounded_time(
     assert decision.source is DecisionSource.PROVISIONAL
     # Two tries of 0.3 s each, not the platform's 5 s.
     assert elapsed < dt.timedelta(seconds=4)
+
+
+def test_after_a_timeout_the_next_customers_are_served_offline_at_once(
+    make_desk: DeskFactory, platform: EmbeddedPlatform
+) -> None:
+    """Found by a new user's trial: with a platform that took connections and never
+    answered, every customer waited for the timeouts (13 s for one decision). The first
+    one waits; the next ones are served offline at once, until a health check (the
+    window's sync round) finds the platform answering again."""
+    desk = make_desk()
+    desk.items.refresh()
+    desk.client.config = dataclasses.replace(desk.client.config, read_timeout_s=1.0, backoff_s=0.01)
+    platform.knobs.latency_ms = 5000
+    started = time.monotonic()
+    first = ask(desk, AT_1000, "BZ-CR-01")
+    waited = time.monotonic() - started
+    assert first.source is DecisionSource.PROVISIONAL
+    assert waited >= 1.0  # it did wait for the platform
+    started = time.monotonic()
+    second = ask(desk, AT_950, "BZ-CR-01", amount_fen=100_00)
+    assert second.source is DecisionSource.PROVISIONAL
+    assert time.monotonic() - started < 0.9  # not even one read timeout: not tried
+    platform.knobs.latency_ms = 0
+    desk.client.health()
+    assert ask(desk, AT_1000, "BZ-CA-01").source is DecisionSource.LIST
+    assert ask(desk, "11010519491231002X", "BZ-CR-01").source is DecisionSource.ONLINE
 
 
 def test_malformed_answers_never_crash_the_desk(
