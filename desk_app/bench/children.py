@@ -81,6 +81,12 @@ def _reader(stream: IO[str], lines: queue.Queue[str | None]) -> None:
     lines.put(None)
 
 
+def _stop(child: subprocess.Popen[str]) -> None:
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+
+
 def run_timed(
     command: list[str], marks: tuple[str, ...], timeout_s: float = 60.0, stderr: Path | None = None
 ) -> tuple[dict[str, float], dict[str, Any]]:
@@ -115,6 +121,10 @@ def run_timed(
             encoding="utf-8",
         )
         assert child.stdout is not None
+        stack.callback(child.stdout.close)
+        # Whatever ends this wait (a timeout, Ctrl+C, a bug), the child ends with it: it
+        # would go on working in a scratch folder that is about to be deleted.
+        stack.callback(_stop, child)
         # A thread reads, so that a silent child cannot block the timeout (Windows has no
         # select() on pipes).
         threading.Thread(target=_reader, args=(child.stdout, lines), daemon=True).start()
@@ -123,8 +133,6 @@ def run_timed(
             try:
                 line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
             except queue.Empty:
-                child.kill()
-                child.wait()
                 raise BenchError(f"a child process gave no answer in {timeout_s:.0f} s") from None
             now = time.perf_counter()
             if line is None:

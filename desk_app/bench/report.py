@@ -7,6 +7,7 @@ where the issue sets one, a goal and whether it was met. Units are in the key na
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 from collections.abc import Sequence
@@ -151,6 +152,21 @@ def document(figures: Sequence[Figure], run: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {name: by_name[name] for name in FIGURES if name in by_name}
     out["run"] = run
     return out
+
+
+def check_writable(path: Path) -> None:
+    """Whether ``path`` can be written, leaving it as it was.
+
+    Raises:
+        OSError: it cannot (a folder, a missing or read-only folder, a device).
+    """
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    existed = path.exists()
+    with path.open("a", encoding="utf-8"):
+        pass
+    if not existed:
+        path.unlink()
 
 
 def write_json(path: Path, obj: dict[str, Any]) -> None:

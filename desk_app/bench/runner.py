@@ -21,7 +21,7 @@ from desk_app.bench.drain import outbox_drain
 from desk_app.bench.memory import memory
 from desk_app.bench.offline import offline_decision
 from desk_app.bench.platform import BenchPlatform
-from desk_app.bench.report import Figure, document, write_json
+from desk_app.bench.report import Figure, check_writable, document, write_json
 from desk_app.bench.scratch import machine, scratch_dir
 from desk_app.errors import DeskError
 
@@ -90,6 +90,13 @@ def run_bench(
         The exit code (see the module's docstring).
     """
     out = out or sys.stdout
+    if json_path is not None:
+        # Before minutes of measuring, not after: a file that cannot be written says so now.
+        try:
+            check_writable(json_path)
+        except OSError as error:
+            print(f"desk-app bench: cannot write {json_path}: {error}", file=sys.stderr)
+            return EXIT_OUTPUT_FAILED
     sizes = QUICK if quick else FULL
     started = time.perf_counter()
     figures: list[Figure] = []

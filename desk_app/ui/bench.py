@@ -16,6 +16,7 @@ from typing import Any
 from desk_app import logging_setup
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def run_bench_command(quick: bool, json_path: Path | None, child: str | None) -> int:
@@ -40,7 +41,12 @@ def run_bench_command(quick: bool, json_path: Path | None, child: str | None) ->
     from desk_app.bench.runner import run_bench
     from desk_app.ui.bench_window import scan_to_decision
 
-    return run_bench(quick, json_path, scan_to_decision)
+    try:
+        return run_bench(quick, json_path, scan_to_decision)
+    except KeyboardInterrupt:
+        # Ctrl+C: the children and the scratch folder are cleaned up on the way out.
+        print("desk-app bench: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def run_child(spec: dict[str, Any]) -> int:

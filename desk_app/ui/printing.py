@@ -12,9 +12,10 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QFont,
+    QGuiApplication,
     QImage,
     QPagedPaintDevice,
     QPageLayout,
@@ -209,7 +210,7 @@ class PaperDialog(QDialog):
         column.addLayout(top)
         column.addWidget(self.preview, 1)
         column.addLayout(buttons)
-        self.resize(760, 820)
+        self.resize(fitted(QSize(760, 820), parent))
 
         self.layout_box.currentIndexChanged.connect(self._layout_changed)
         self.print_button.clicked.connect(self.ask_print)
@@ -259,6 +260,17 @@ class PaperDialog(QDialog):
             self.status.setText(error.message(self._language))
             return
         self.status.setText(self.tr("Saved: {path}").format(path=str(path)))
+
+
+def fitted(wanted: QSize, near: QWidget | None) -> QSize:
+    """``wanted``, made smaller where the screen is (1366x768 at many counters): the
+    buttons at the bottom must stay on the screen, with room for the title bar and task
+    bar."""
+    screen = near.screen() if near is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry().size() - QSize(40, 80)
+    return wanted.boundedTo(room)
 
 
 def show_paper(

@@ -119,6 +119,27 @@ def test_the_desks_own_folders_are_not_touched(
     assert not list(home.rglob("deposit-free-desk*"))
 
 
+@pytest.mark.parametrize("target", ["a-folder", "missing/bench.json", "/proc/bench.json"])
+def test_a_json_file_that_cannot_be_written_is_said_before_measuring(
+    tmp_path: Path, target: str
+) -> None:
+    """Found by a new user's trial: the run measured for minutes, then could not write."""
+    (tmp_path / "a-folder").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "desk_app", "bench", "--quick", "--json", target],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode == 74
+    assert f"cannot write {target}" in done.stderr
+    assert done.stdout == ""  # nothing was measured
+    assert not (tmp_path / "missing").exists()
+
+
 def test_percentiles_are_measured_values() -> None:
     samples = [5.0, 1.0, 4.0, 2.0, 3.0]
     assert percentile(samples, 0.5) == 3.0

@@ -79,6 +79,10 @@ def test_commitment_letter_before_the_decision_and_slip_after_it(
     qtbot.keyClick(counter.scan_field, Qt.Key.Key_F9)
     dialog = opened_paper(qtbot, window)
     assert dialog.layout_choice is Layout.A4
+    # Found by a new user's trial: 820 px high, its buttons fell off a 768 px screen.
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() <= room.height() - 80
+    assert dialog.width() <= room.width()
     letter = saved(qtbot, dialog, tmp_path / "letter.pdf")
     assert "信用承诺书" in letter
     assert "3716**********5150" in letter
