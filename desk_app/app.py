@@ -114,25 +114,51 @@ def _key_fingerprint(subject_key: bytes, audit_key: bytes, outbox_key: str) -> s
     return hmac.new(material, b"desk key check", hashlib.sha256).hexdigest()
 
 
-def _keys_match(store: Store, fingerprint: str) -> bool:
-    """Whether the file was written with these keys (a new file takes them)."""
+def _keys_match(store: Store, fingerprint: str, kept_in: str) -> bool:
+    """Whether the file was written with these keys (a new file takes them).
+
+    A new file also notes where its keys are kept (``keyring`` or ``memory``): one whose
+    keys were in memory can never be read again once its process is gone.
+    """
     with store.write() as db:
         row = db.execute("SELECT value FROM meta WHERE key = 'key_check'").fetchone()
         if row is None:
             db.execute("INSERT INTO meta (key, value) VALUES ('key_check', ?)", (fingerprint,))
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('keys_kept_in', ?)", (kept_in,)
+            )
             return True
     return hmac.compare_digest(str(row[0]), fingerprint)
 
 
-def _move_aside(store: Store) -> Path:
+# Earlier training files whose keys were in memory: unreadable for good, so only the
+# newest is kept (a keyring-less training PC would otherwise gain one per start).
+_KEYS_GONE_SUFFIX = "-keys-gone.sqlite3"
+
+
+def _set_aside(store: Store) -> Path:
+    """Move the database (with its WAL) aside, under a name that says whether its keys
+    may come back (a keyring that works again) or are gone (they were in memory)."""
+    with store.read() as db:
+        row = db.execute("SELECT value FROM meta WHERE key = 'keys_kept_in'").fetchone()
     store.close()
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = store.path.with_name(f"desk.unreadable-{stamp}.sqlite3")
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(str(store.path) + suffix)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    suffix = _KEYS_GONE_SUFFIX if row is not None and row[0] == "memory" else ".sqlite3"
+    target = store.path.with_name(f"desk.earlier-training-{stamp}{suffix}")
+    for extension in ("", "-wal", "-shm"):
+        source = Path(str(store.path) + extension)
         if source.exists():
-            source.rename(Path(str(target) + suffix))
+            source.rename(Path(str(target) + extension))
     return target
+
+
+def _remove_older_keys_gone(folder: Path) -> int:
+    """Delete the set-aside files whose keys are gone, all but the newest; how many."""
+    gone = sorted(folder.glob(f"desk.earlier-training-*{_KEYS_GONE_SUFFIX}"))
+    for database in gone[:-1]:
+        for extension in ("", "-wal", "-shm"):
+            Path(str(database) + extension).unlink(missing_ok=True)
+    return max(len(gone) - 1, 0)
 
 
 def _secrets(settings: Settings) -> tuple[SecretStore, bool]:
@@ -194,16 +220,24 @@ def open_desk(
         undo.callback(lambda: store.close())
         version = migrate(store)
         fingerprint = _key_fingerprint(subject_key, audit_key, outbox_key)
-        if not _keys_match(store, fingerprint):
+        kept_in = "memory" if ephemeral else "keyring"
+        if not _keys_match(store, fingerprint, kept_in):
             if not ephemeral:
                 raise KeysLostError()
             # Training without a keyring: what earlier runs stored is unreadable with this
-            # run's keys. Keep it aside (never delete) and start a fresh training session.
-            aside = _move_aside(store)
+            # run's keys. Set it aside and start a fresh training session. A file written
+            # with keyring keys is kept for good (the keyring may work again); of those
+            # written with keys in memory only the newest is kept.
+            aside = _set_aside(store)
             warnings.append(f"training data of an earlier run kept aside: {aside.name}")
+            removed = _remove_older_keys_gone(data_dir)
+            if removed:
+                warnings.append(
+                    f"{removed} older training file(s) removed: their keys were in memory only"
+                )
             store = Store(data_dir)
             version = migrate(store)
-            _keys_match(store, fingerprint)
+            _keys_match(store, fingerprint, kept_in)
         embedded = None
         url = platform_url or settings.platform_url
         if not url:

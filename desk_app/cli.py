@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -37,6 +38,38 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from exc
 
 
+def _platform_url(text: str) -> str:
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"not a platform address: {text!r} (expected e.g. https://credit.example.gov.cn)"
+        )
+    return text
+
+
+def _add_desk_options(parser: argparse.ArgumentParser, default: Any) -> None:
+    """The options that pick the desk's folder, platform and language."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default,
+        help="the desk's data folder (default: the per-user data folder)",
+    )
+    parser.add_argument(
+        "--platform-url",
+        type=_platform_url,
+        default=default,
+        help="the platform (default: the settings' one; in training mode the embedded "
+        "training platform, started for the desk or the command)",
+    )
+    parser.add_argument(
+        "--language",
+        choices=["zh_CN", "en"],
+        default=default,
+        help="language of the window and of a report's PDF and CSV (default: the settings', zh_CN)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -44,14 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Deposit-free counter desk. With no subcommand, opens the desk window.",
     )
     parser.add_argument("--version", action="version", version=f"desk-app {__version__}")
-    parser.add_argument(
-        "--language",
-        choices=["zh_CN", "en"],
-        default=None,
-        help="language of the window and of a report's PDF (default: the settings', zh_CN)",
-    )
-    parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--platform-url", default=None, help=argparse.SUPPRESS)
+    # Before the command (the window's) or after it (a support command's): the same options.
+    _add_desk_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ident = sub.add_parser(
@@ -71,18 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     ident.add_argument("--today", type=_date, help=argparse.SUPPRESS)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="the desk's data folder (default: the per-user data folder)",
-    )
-    common.add_argument(
-        "--platform-url",
-        default=None,
-        help="the platform (default: the settings' one; in training mode the embedded "
-        "training platform, started for the command)",
-    )
+    # SUPPRESS: a subcommand's default would otherwise overwrite what was given before it.
+    _add_desk_options(common, default=argparse.SUPPRESS)
     sub.add_parser("status", parents=[common], help="mode, platform, outbox, database (JSON)")
     sub.add_parser("items", parents=[common], help="the management list this counter sees")
     decide = sub.add_parser(
@@ -237,14 +254,15 @@ def _run_desk_command(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
         if args.command == "audit":
             return support.audit_verify(desk)
         if args.command == "report":
+            language = args.language or desk.settings.language
             write_pdf = None
             if args.pdf is not None:
                 # Only a PDF needs Qt (its text layout and charts), loaded for it alone.
                 from desk_app.ui.report_cli import pdf_writer
 
-                write_pdf = pdf_writer(args.language or desk.settings.language)
+                write_pdf = pdf_writer(language)
             return support.report_monthly(
-                desk, args.month, args.csv, args.submit, write_pdf, args.pdf
+                desk, args.month, args.csv, args.submit, write_pdf, args.pdf, language
             )
         return support.training_residents(desk, args.level)
     except DeskError as error:

@@ -29,6 +29,10 @@ _REASONS = {
     errno.EFBIG: ("文件超过允许的大小", "the file is larger than allowed"),
     errno.EISDIR: ("这是一个文件夹", "that is a folder"),
 }
+# A file that is in the way of a folder (…/report.pdf/x.csv): said of that file.
+_NOT_A_FOLDER = ("这是一个文件，不是文件夹", "it is a file, not a folder")
+# ENOENT from a folder that exists: it takes no new files (/proc, some mounts).
+_NO_NEW_FILES = ("此文件夹中不能新建文件", "no new files can be made in this folder")
 
 
 class ExportError(DeskError):
@@ -72,7 +76,7 @@ def export_file(
     if path.exists() and not path.is_file():
         raise _refusal(path, "这不是普通文件", "it is not a regular file")
     if not path.parent.is_dir():
-        raise _refusal(path.parent, *_REASONS[errno.ENOENT])
+        raise _missing_folder(path.parent)
     partial = path.with_name(path.name + ".partial")
     try:
         produce(partial)
@@ -84,7 +88,19 @@ def export_file(
     except OSError as error:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+        if error.errno == errno.ENOENT and path.parent.is_dir():
+            raise _refusal(path.parent, *_NO_NEW_FILES) from error
         raise _refusal(path, *reason(error)) from error
+
+
+def _missing_folder(folder: Path) -> ExportError:
+    """Why ``folder`` is not there: missing, or a file stands where a folder should."""
+    for above in (folder, *folder.parents):
+        if above.exists():
+            if above.is_dir():
+                break
+            return _refusal(above, *_NOT_A_FOLDER)
+    return _refusal(folder, *_REASONS[errno.ENOENT])
 
 
 def _not_empty(path: Path) -> bool:

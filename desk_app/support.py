@@ -225,8 +225,11 @@ def report_monthly(
     submit: bool,
     write_pdf: Callable[[MonthlyReport, Path], None] | None = None,
     pdf_path: Path | None = None,
+    language: str = "zh_CN",
 ) -> tuple[int, dict[str, Any]]:
     """``desk-app report monthly``: the figures, the exports, and the submission.
+
+    ``language`` is the CSV's ("en" or Chinese); ``write_pdf`` writes the PDF in its own.
 
     With ``submit`` the report is queued (the next revision when its figures changed)
     and one delivery round runs; ``submission.state`` says where it stands. A report the
@@ -237,7 +240,7 @@ def report_monthly(
     written: list[str] = []
     try:
         if csv_path is not None:
-            write_csv(report, csv_path)
+            write_csv(report, csv_path, language)
             out["csv"] = str(csv_path)
             written.append(str(csv_path))
         if pdf_path is not None and write_pdf is not None:

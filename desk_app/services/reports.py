@@ -371,22 +371,29 @@ def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def csv_rows(report: MonthlyReport) -> Iterable[list[str]]:
-    """The CSV's rows: two headers (Chinese; machine names), the items, the totals.
+def csv_rows(report: MonthlyReport, language: str = "zh_CN") -> Iterable[list[str]]:
+    """The CSV's rows: one header, the items, the totals.
 
-    Every row starts with the month, so months exported one by one can be pasted into
-    one sheet. Amounts are yuan with two decimals (``_yuan`` in the machine names).
+    The header is Chinese, or with ``language="en"`` the machine names (``waived_yuan``
+    and so on), which stay the same from one release to the next. One header row only:
+    a second would be a data row to Excel's filters and sorting. Every row starts with
+    the month, so months exported one by one can be pasted into one sheet. Amounts are
+    yuan with two decimals. The totals row has no item code.
     """
-    yield ["月份", *(title for _, title in CSV_COLUMNS)]
-    yield ["month", *(name.replace("_fen", "_yuan") for name, _ in CSV_COLUMNS)]
+    english = language == "en"
+    if english:
+        yield ["month", *(name.replace("_fen", "_yuan") for name, _ in CSV_COLUMNS)]
+    else:
+        yield ["月份", *(title for _, title in CSV_COLUMNS)]
+    names = report.item_names_en if english else report.item_names
     for figures in (*report.items, report.totals):
+        code = figures.item_code
         row = [report.month]
         for name, _ in CSV_COLUMNS:
             if name == "item_code":
-                row.append(figures.item_code or "合计")
+                row.append(code or "")
             elif name == "name":
-                row.append(report.item_names.get(figures.item_code, "") if figures.item_code
-                           else "合计")  # fmt: skip
+                row.append(names.get(code, code) if code else ("Total" if english else "合计"))
             elif name.endswith("_fen"):
                 row.append(_yuan(getattr(figures, name)))
             else:
@@ -394,8 +401,13 @@ def csv_rows(report: MonthlyReport) -> Iterable[list[str]]:
         yield row
 
 
-def write_csv(report: MonthlyReport, path: Path) -> None:
+def write_csv(report: MonthlyReport, path: Path, language: str = "zh_CN") -> None:
     """Write the report as CSV in UTF-8 with a BOM, so Excel on a Chinese Windows opens it.
+
+    Args:
+        report: the month's figures.
+        path: where the clerk wants the file.
+        language: "en" for English item names and header; else Chinese.
 
     Raises:
         ExportError: the file could not be written (nothing is left under its name).
@@ -403,6 +415,6 @@ def write_csv(report: MonthlyReport, path: Path) -> None:
 
     def produce(partial: Path) -> None:
         with partial.open("w", encoding="utf-8-sig", newline="") as out:
-            csv.writer(out).writerows(csv_rows(report))
+            csv.writer(out).writerows(csv_rows(report, language))
 
     export_file(path, produce)

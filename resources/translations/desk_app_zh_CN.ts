@@ -842,6 +842,16 @@
         <translation>临时免押</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="114" />
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/screens/report.py" line="116" />
+        <source>Pending</source>
+        <translation>待核验</translation>
+    </message>
+    <message>
         <location filename="../../desk_app/ui/screens/report.py" line="112" />
         <source>Refused</source>
         <translation>被拒</translation>

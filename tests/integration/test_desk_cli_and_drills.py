@@ -146,8 +146,32 @@ def test_training_without_a_keyring_starts_fresh_and_keeps_the_old_data_aside(
     status = no_keyring("status", *common)
     assert status["keyring"] == "memory"
     assert status["warnings"][0].startswith("training data of an earlier run kept aside")
-    assert list((tmp_path / "desk").glob("desk.unreadable-*.sqlite3"))
     assert no_keyring("audit", "verify", *common)["intact"] is True
+    # One file of earlier sessions is kept, not one per command: their keys are gone.
+    for _ in range(3):
+        no_keyring("status", *common)
+    aside = list((tmp_path / "desk").glob("desk.earlier-training-*.sqlite3"))
+    assert [p.name.endswith("-keys-gone.sqlite3") for p in aside] == [True]
+
+
+def test_training_data_written_with_keyring_keys_is_kept_when_the_keyring_fails(
+    tmp_path: Path, platform: EmbeddedPlatform
+) -> None:
+    """Its keys may come back with the keyring: never removed, however many runs follow."""
+    common = ["--data-dir", str(tmp_path / "desk"), "--platform-url", platform.url]
+    code, _ = run(tmp_path, "decide", *common, "--item", "BZ-CR-01", "371602198601115150")
+    assert code == 0
+    env = {**desk_env(tmp_path), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-m", "desk_app", "status", *common],
+            capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    aside = sorted(p.name for p in (tmp_path / "desk").glob("desk.earlier-training-*.sqlite3"))
+    assert len(aside) == 2
+    assert not aside[0].endswith("-keys-gone.sqlite3")  # the keyring's: kept
+    assert aside[1].endswith("-keys-gone.sqlite3")  # the newest of the memory ones
 
 
 def test_a_live_desk_whose_keyring_lost_its_keys_stops_without_touching_the_data(

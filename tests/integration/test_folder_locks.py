@@ -86,7 +86,7 @@ def test_a_keyringless_training_desk_in_use_is_never_set_aside_by_another_proces
         assert "close it first" in answer["message_en"]
         # The open desk's database stayed where it is, and it still works.
         assert (data / "desk.sqlite3").stat().st_ino == database
-        assert not list(data.glob("desk.unreadable-*"))
+        assert not list(data.glob("desk.earlier-training-*"))
         assert ask(desk, AT_1000, "BZ-CA-01").local_id != case.local_id
     finally:
         desk.close()
@@ -95,7 +95,7 @@ def test_a_keyringless_training_desk_in_use_is_never_set_aside_by_another_proces
         desk_command("status", *common), capture_output=True, text=True, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert list(data.glob("desk.unreadable-*.sqlite3"))
+    assert list(data.glob("desk.earlier-training-*-keys-gone.sqlite3"))
 
 
 def test_a_second_window_on_the_same_desk_says_it_is_open_and_ends(

@@ -227,23 +227,47 @@ def test_the_csv_opens_in_excel_with_the_right_columns(month: Month, tmp_path: P
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["月份", "事项代码", "事项名称", "免押决定数"]
-    assert rows[1] == ["month", *(name.replace("_fen", "_yuan") for name, _ in CSV_COLUMNS)]
-    by_code = {row[1]: dict(zip(rows[1], row, strict=True)) for row in rows[2:]}
-    cr = by_code["BZ-CR-01"]
-    assert cr["month"] == month.name
-    assert cr["name"] == "信易医住院押金"
-    assert cr["waived_yuan"] == "21000.00"
-    assert cr["decisions_waive"] == "5"
-    assert by_code["合计"]["supervised_refunded_yuan"] == "500.00"
+    assert rows[0] == ["月份", *(title for _, title in CSV_COLUMNS)]
+    # One header row: every row after it is data, to Excel's filters and sorting too.
+    assert all(row[0] == month.name for row in rows[1:])
+    by_name = {row[2]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    cr = by_name["信易医住院押金"]
+    assert cr["事项代码"] == "BZ-CR-01"
+    assert cr["免押金额（元）"] == "21000.00"
+    assert cr["免押决定数"] == "5"
+    assert by_name["合计"]["事项代码"] == ""
+    assert by_name["合计"]["监管押金退还（元）"] == "500.00"
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_the_english_csv_has_the_machine_names_and_english_items(
+    month: Month, tmp_path: Path
+) -> None:
+    report = month.desk.reports.monthly(month.name)
+    path = tmp_path / "report.csv"
+    write_csv(report, path, "en")
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    assert rows[0] == ["month", *(name.replace("_fen", "_yuan") for name, _ in CSV_COLUMNS)]
+    by_code = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    cr = by_code["BZ-CR-01"]
+    assert cr["name"] == report.item_names_en["BZ-CR-01"]
+    assert cr["name"].isascii()
+    assert cr["waived_yuan"] == "21000.00"
+    assert by_code[""]["name"] == "Total"
+    assert by_code[""]["supervised_refunded_yuan"] == "500.00"
 
 
 @pytest.mark.parametrize(
     ("target", "reason"),
     [
         ("missing-folder/report.csv", "文件夹不存在"),
+        ("missing-folder/deeper/report.csv", "文件夹不存在"),
         ("a-folder", "这是一个文件夹"),
+        # A file where a folder should be: said of that file, not "missing".
+        ("a-file/report.csv", "a-file：这是一个文件，不是文件夹"),
+        ("a-file/deeper/report.csv", "a-file：这是一个文件，不是文件夹"),
+        # A folder that exists but takes no new files.
+        ("/proc/report.csv", "/proc：此文件夹中不能新建文件"),
         ("/dev/full", "这不是普通文件"),
         ("/dev/null", "这不是普通文件"),
     ],
@@ -252,6 +276,7 @@ def test_a_csv_that_cannot_be_written_says_why_and_leaves_nothing(
     month: Month, tmp_path: Path, target: str, reason: str
 ) -> None:
     (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("not a folder")
     report = month.desk.reports.monthly(month.name)
     path = tmp_path / target
     with pytest.raises(ExportError) as failed:

@@ -237,6 +237,10 @@ def test_the_report_screen_shows_exports_and_submits(
     assert cell_text(screen.table, 0, 1) == "1"
     assert cell_text(screen.table, 0, 4) == "¥5,000.00"
     assert cell_text(screen.table, 1, 0) == "合计"
+    model = screen.table.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    # Provisional waivers with their outcome, as in the CSV and the PDF.
+    assert headers[9:13] == ["临时免押", "已确认", "被拒", "待核验"]
     assert not screen.submit_button.isEnabled()
     series = screen.waived_view.chart().series()[0]
     assert isinstance(series, QHorizontalBarSeries)
@@ -244,7 +248,8 @@ def test_the_report_screen_shows_exports_and_submits(
     screen.export_csv(tmp_path / "month.csv")
     qtbot.waitUntil(lambda: (tmp_path / "month.csv").exists(), timeout=WAIT_MS)
     rows = list(csv.reader(io.StringIO((tmp_path / "month.csv").read_text("utf-8-sig"))))
-    assert rows[2][:4] == [this_month, "BZ-CR-01", "信易医住院押金", "1"]
+    assert rows[0][:3] == ["月份", "事项代码", "事项名称"]
+    assert rows[1][:4] == [this_month, "BZ-CR-01", "信易医住院押金", "1"]
     screen.export_pdf(tmp_path / "month.pdf")
     text = pdf_text(tmp_path / "month.pdf")
     assert f"{this_month} 免押月报" in text

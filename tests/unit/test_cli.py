@@ -128,3 +128,39 @@ def test_an_answer_that_cannot_be_written_is_not_mistaken_for_invalid() -> None:
         )
     assert done.returncode == 74
     assert "cannot write" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--data-dir", "/srv/desk", "status"],
+        ["status", "--data-dir", "/srv/desk"],
+        ["--data-dir", "/elsewhere", "status", "--data-dir", "/srv/desk"],
+    ],
+)
+def test_the_data_folder_is_taken_before_or_after_the_command(argv: list[str]) -> None:
+    """Given before the command, it was once dropped for the default folder (silently)."""
+    from desk_app.cli import build_parser
+
+    assert str(build_parser().parse_args(argv).data_dir) == "/srv/desk"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--language", "en", "report", "monthly", "--month", "2026-11"],
+        ["report", "monthly", "--month", "2026-11", "--language", "en"],
+    ],
+)
+def test_the_language_is_taken_before_or_after_the_command(argv: list[str]) -> None:
+    from desk_app.cli import build_parser
+
+    assert build_parser().parse_args(argv).language == "en"
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "ftp://platform.example", "http://", "127.0.0.1:8"])
+def test_a_platform_address_that_is_no_address_is_a_usage_error(url: str) -> None:
+    code, out, err = desk_app("status", "--platform-url", url)
+    assert code == 2
+    assert out is None
+    assert "not a platform address" in err

@@ -45,7 +45,9 @@ _FIGURES = (
     "settlements_defaulted",
     "settlements_open",
     "provisional_granted",
+    "provisional_confirmed",
     "provisional_refused",
+    "provisional_pending",
     "supervised_collected_fen",
     "supervised_refunded_fen",
 )
@@ -109,7 +111,9 @@ class ReportScreen(QWidget):
                 self.tr("Defaulted"),
                 self.tr("Open"),
                 self.tr("Provisional"),
+                self.tr("Confirmed"),
                 self.tr("Refused"),
+                self.tr("Pending"),
                 self.tr("Deposits in"),
                 self.tr("Deposits out"),
             ]
@@ -249,7 +253,10 @@ class ReportScreen(QWidget):
         report = self.report
         if report is None:
             return
-        self.tasks.run_task(lambda: write_csv(report, path), lambda _: self._exported(path))
+        language = self._language
+        self.tasks.run_task(
+            lambda: write_csv(report, path, language), lambda _: self._exported(path)
+        )
 
     def export_pdf(self, path: Path) -> None:
         """Write the shown month, with its charts, as a PDF."""
