@@ -67,7 +67,7 @@ class WindowOpenError(FolderBusyError):
 
     def __init__(self, folder: Path) -> None:
         super().__init__(
-            "服务台已经打开（同一柜台只能打开一个窗口）。",
+            f"服务台已经在这台电脑上打开（同一柜台只能打开一个窗口：{folder}）。",
             f"The desk is already open on this computer (one window per desk: {folder}).",
         )
 

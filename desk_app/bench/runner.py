@@ -24,6 +24,7 @@ from desk_app.bench.platform import BenchPlatform
 from desk_app.bench.report import Figure, check_writable, document, write_json
 from desk_app.bench.scratch import machine, scratch_dir
 from desk_app.errors import DeskError
+from desk_app.exports import reason
 
 EXIT_RAN = 0
 EXIT_ENVIRONMENT = 3
@@ -95,7 +96,7 @@ def run_bench(
         try:
             check_writable(json_path)
         except OSError as error:
-            print(f"desk-app bench: cannot write {json_path}: {error}", file=sys.stderr)
+            print(f"desk-app bench: cannot write {json_path}: {reason(error)[1]}", file=sys.stderr)
             return EXIT_OUTPUT_FAILED
     sizes = QUICK if quick else FULL
     started = time.perf_counter()
@@ -159,6 +160,6 @@ def run_bench(
         try:
             write_json(json_path, document(figures, run))
         except OSError as error:
-            print(f"desk-app bench: cannot write {json_path}: {error}", file=sys.stderr)
+            print(f"desk-app bench: cannot write {json_path}: {reason(error)[1]}", file=sys.stderr)
             return EXIT_OUTPUT_FAILED
     return EXIT_RAN

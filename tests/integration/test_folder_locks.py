@@ -114,7 +114,7 @@ def test_a_second_window_on_the_same_desk_says_it_is_open_and_ends(
     finally:
         held.release()
     assert done.returncode == 3, done.stderr
-    assert "服务台已经打开" in done.stderr
+    assert f"服务台已经在这台电脑上打开（同一柜台只能打开一个窗口：{data}）" in done.stderr
     # Nothing was opened behind the message: no database was made.
     assert not (data / "desk.sqlite3").exists()
 
