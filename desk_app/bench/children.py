@@ -30,7 +30,6 @@ SIGN_IN_SHOWN = "sign-in"
 READY = "ready"
 # "desk-bench-result {...}": the child's results, as JSON.
 RESULT = "desk-bench-result"
-CHILD_TIMEOUT_S = 900.0
 
 
 def launcher() -> list[str]:
